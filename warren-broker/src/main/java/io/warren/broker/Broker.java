@@ -1,27 +1,145 @@
 package io.warren.broker;
 
-/** The root object: owns the listener, the vhosts and the store. (Skeleton; being written.) */
-public final class Broker {
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.warren.broker.auth.UserRegistry;
+import io.warren.broker.connection.AmqpConnection;
+import io.warren.broker.vhost.VirtualHostRegistry;
+import io.warren.codec.FrameDecoder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The root object: owns the AMQP listener, the users and vhosts, and the live connections.
+ * {@link #start()} binds the port; {@link #stop()} closes connections and releases threads.
+ */
+public final class Broker implements BrokerContext {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
 
   private final BrokerConfig config;
+  private final UserRegistry users = new UserRegistry();
+  private final VirtualHostRegistry vhosts = new VirtualHostRegistry();
+  private final Set<AmqpConnection> connections = ConcurrentHashMap.newKeySet();
+
+  private EventLoopGroup acceptorGroup;
+  private EventLoopGroup ioGroup;
+  private Channel listener;
   private volatile int port = -1;
 
   public Broker(BrokerConfig config) {
     this.config = config;
   }
 
-  public void start() {
-    throw new UnsupportedOperationException("not yet");
+  /** Creates the data folder and default user/vhost, then binds the AMQP port. */
+  public synchronized void start() {
+    long started = System.nanoTime();
+    try {
+      Files.createDirectories(config.dataDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create data folder " + config.dataDir(), e);
+    }
+    users.addWithPassword(config.defaultUser(), config.defaultPassword(), Set.of("administrator"));
+    vhosts.add(config.defaultVhost());
+
+    boolean epoll = Epoll.isAvailable();
+    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    Class<? extends ServerChannel> serverChannel = epoll ? EpollServerSocketChannel.class
+        : NioServerSocketChannel.class;
+    acceptorGroup = new MultiThreadIoEventLoopGroup(1, io);
+    ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
+
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(acceptorGroup, ioGroup)
+        .channel(serverChannel)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.SO_KEEPALIVE, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024))
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            FrameDecoder decoder = new FrameDecoder(config.frameMax());
+            ch.pipeline().addLast("frames", decoder);
+            ch.pipeline().addLast("amqp", new AmqpConnection(Broker.this, decoder));
+          }
+        });
+    try {
+      listener = bootstrap.bind(new InetSocketAddress(config.bindAddress(), config.port())).sync().channel();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while binding", e);
+    } catch (Exception e) {
+      stop();
+      throw new IllegalStateException("cannot listen on " + config.bindAddress() + ":" + config.port() + ": "
+          + e.getMessage(), e);
+    }
+    port = ((InetSocketAddress) listener.localAddress()).getPort();
+    LOG.info("Warren started on {}:{} ({}, data in {}) in {} ms", config.bindAddress(), port,
+        epoll ? "epoll" : "nio", config.dataDir().toAbsolutePath(), (System.nanoTime() - started) / 1_000_000);
   }
 
+  /** The port the AMQP listener is bound to (useful after starting on port 0). */
   public int port() {
     return port;
   }
 
-  public void stop() {
+  /** Closes the listener and every connection, then stops the threads. Idempotent. */
+  public synchronized void stop() {
+    if (listener != null) {
+      listener.close().syncUninterruptibly();
+      listener = null;
+    }
+    for (AmqpConnection c : connections) {
+      c.forceClose("broker forced connection closure with reason 'shutdown'");
+    }
+    if (ioGroup != null) {
+      ioGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+      ioGroup = null;
+    }
+    if (acceptorGroup != null) {
+      acceptorGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+      acceptorGroup = null;
+    }
   }
 
+  @Override
   public BrokerConfig config() {
     return config;
+  }
+
+  @Override
+  public UserRegistry users() {
+    return users;
+  }
+
+  @Override
+  public VirtualHostRegistry vhosts() {
+    return vhosts;
+  }
+
+  @Override
+  public Set<AmqpConnection> connections() {
+    return connections;
   }
 }

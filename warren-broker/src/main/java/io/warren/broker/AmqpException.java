@@ -1,0 +1,108 @@
+package io.warren.broker;
+
+import io.warren.codec.method.ReplyCode;
+
+/**
+ * An AMQP error with the reply code and text RabbitMQ would send. Whether it closes the channel
+ * or the whole connection follows from the code (the spec classes each code as a soft or a hard
+ * error), so handlers just throw; the channel catches soft errors and sends channel.close, the
+ * connection catches hard ones and sends connection.close.
+ *
+ * <p>The text is given without the "CODE_NAME - " prefix RabbitMQ puts in front of every reply
+ * text; {@link #replyText()} adds it.
+ */
+public final class AmqpException extends RuntimeException {
+
+  private final ReplyCode code;
+  private final int classId;
+  private final int methodId;
+
+  private AmqpException(ReplyCode code, String text, int classId, int methodId) {
+    super(text, null, false, false);
+    this.code = code;
+    this.classId = classId;
+    this.methodId = methodId;
+  }
+
+  public static AmqpException of(ReplyCode code, String format, Object... args) {
+    return new AmqpException(code, args.length == 0 ? format : String.format(format, args), 0, 0);
+  }
+
+  public static AmqpException notFound(String format, Object... args) {
+    return of(ReplyCode.NOT_FOUND, format, args);
+  }
+
+  public static AmqpException accessRefused(String format, Object... args) {
+    return of(ReplyCode.ACCESS_REFUSED, format, args);
+  }
+
+  public static AmqpException preconditionFailed(String format, Object... args) {
+    return of(ReplyCode.PRECONDITION_FAILED, format, args);
+  }
+
+  public static AmqpException resourceLocked(String format, Object... args) {
+    return of(ReplyCode.RESOURCE_LOCKED, format, args);
+  }
+
+  public static AmqpException notAllowed(String format, Object... args) {
+    return of(ReplyCode.NOT_ALLOWED, format, args);
+  }
+
+  public static AmqpException commandInvalid(String format, Object... args) {
+    return of(ReplyCode.COMMAND_INVALID, format, args);
+  }
+
+  public static AmqpException channelError(String format, Object... args) {
+    return of(ReplyCode.CHANNEL_ERROR, format, args);
+  }
+
+  public static AmqpException unexpectedFrame(String format, Object... args) {
+    return of(ReplyCode.UNEXPECTED_FRAME, format, args);
+  }
+
+  public static AmqpException notImplemented(String format, Object... args) {
+    return of(ReplyCode.NOT_IMPLEMENTED, format, args);
+  }
+
+  public static AmqpException frameError(String format, Object... args) {
+    return of(ReplyCode.FRAME_ERROR, format, args);
+  }
+
+  public static AmqpException syntaxError(String format, Object... args) {
+    return of(ReplyCode.SYNTAX_ERROR, format, args);
+  }
+
+  public static AmqpException internalError(String format, Object... args) {
+    return of(ReplyCode.INTERNAL_ERROR, format, args);
+  }
+
+  /** The same error attributed to the method that caused it (reported in the close method). */
+  public AmqpException during(int classId, int methodId) {
+    if (this.classId != 0) {
+      return this;
+    }
+    return new AmqpException(code, getMessage(), classId, methodId);
+  }
+
+  public ReplyCode code() {
+    return code;
+  }
+
+  /** True when the error closes the connection rather than only the channel. */
+  public boolean isConnectionError() {
+    return code.isHardError();
+  }
+
+  /** The reply text as RabbitMQ sends it, e.g. "NOT_FOUND - no queue 'q' in vhost '/'". */
+  public String replyText() {
+    return code.amqpName() + " - " + getMessage();
+  }
+
+  public int classId() {
+    return classId;
+  }
+
+  public int methodId() {
+    return methodId;
+  }
+}

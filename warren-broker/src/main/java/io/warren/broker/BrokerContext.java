@@ -1,0 +1,19 @@
+package io.warren.broker;
+
+import io.warren.broker.auth.UserRegistry;
+import io.warren.broker.connection.AmqpConnection;
+import io.warren.broker.vhost.VirtualHostRegistry;
+import java.util.Set;
+
+/** What every connection needs from the broker: configuration, users, vhosts, the connection list. */
+public interface BrokerContext {
+
+  BrokerConfig config();
+
+  UserRegistry users();
+
+  VirtualHostRegistry vhosts();
+
+  /** Live connections (concurrent set). */
+  Set<AmqpConnection> connections();
+}

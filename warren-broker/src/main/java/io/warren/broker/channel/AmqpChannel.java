@@ -1,0 +1,825 @@
+package io.warren.broker.channel;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.internal.PlatformDependent;
+import io.warren.broker.AmqpException;
+import io.warren.broker.exchange.Exchange;
+import io.warren.broker.exchange.RouteScratch;
+import io.warren.broker.message.Message;
+import io.warren.broker.message.Messages;
+import io.warren.broker.message.PropertyFlags;
+import io.warren.broker.queue.AmqpQueue;
+import io.warren.broker.queue.Consumer;
+import io.warren.broker.queue.ConsumerOwner;
+import io.warren.broker.queue.QueueEntry;
+import io.warren.broker.vhost.VirtualHost;
+import io.warren.codec.ContentHeader;
+import io.warren.codec.Frames;
+import io.warren.codec.method.BasicAck;
+import io.warren.codec.method.BasicCancel;
+import io.warren.codec.method.BasicCancelOk;
+import io.warren.codec.method.BasicConsume;
+import io.warren.codec.method.BasicConsumeOk;
+import io.warren.codec.method.BasicDeliver;
+import io.warren.codec.method.BasicGet;
+import io.warren.codec.method.BasicGetEmpty;
+import io.warren.codec.method.BasicGetOk;
+import io.warren.codec.method.BasicNack;
+import io.warren.codec.method.BasicPublish;
+import io.warren.codec.method.BasicQos;
+import io.warren.codec.method.BasicQosOk;
+import io.warren.codec.method.BasicRecover;
+import io.warren.codec.method.BasicRecoverAsync;
+import io.warren.codec.method.BasicRecoverOk;
+import io.warren.codec.method.BasicReject;
+import io.warren.codec.method.BasicReturn;
+import io.warren.codec.method.ChannelClose;
+import io.warren.codec.method.ChannelCloseOk;
+import io.warren.codec.method.ChannelFlow;
+import io.warren.codec.method.ChannelFlowOk;
+import io.warren.codec.method.ChannelOpen;
+import io.warren.codec.method.ConfirmSelect;
+import io.warren.codec.method.ConfirmSelectOk;
+import io.warren.codec.method.ExchangeBind;
+import io.warren.codec.method.ExchangeBindOk;
+import io.warren.codec.method.ExchangeDeclare;
+import io.warren.codec.method.ExchangeDeclareOk;
+import io.warren.codec.method.ExchangeDelete;
+import io.warren.codec.method.ExchangeDeleteOk;
+import io.warren.codec.method.ExchangeUnbind;
+import io.warren.codec.method.ExchangeUnbindOk;
+import io.warren.codec.method.Method;
+import io.warren.codec.method.QueueBind;
+import io.warren.codec.method.QueueBindOk;
+import io.warren.codec.method.QueueDeclare;
+import io.warren.codec.method.QueueDeclareOk;
+import io.warren.codec.method.QueueDelete;
+import io.warren.codec.method.QueueDeleteOk;
+import io.warren.codec.method.QueuePurge;
+import io.warren.codec.method.QueuePurgeOk;
+import io.warren.codec.method.QueueUnbind;
+import io.warren.codec.method.QueueUnbindOk;
+import io.warren.codec.method.TxCommit;
+import io.warren.codec.method.TxCommitOk;
+import io.warren.codec.method.TxRollback;
+import io.warren.codec.method.TxRollbackOk;
+import io.warren.codec.method.TxSelect;
+import io.warren.codec.method.TxSelectOk;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One AMQP channel: its consumers, its unacked deliveries, its publish/confirm/transaction state.
+ *
+ * <p>Threading: everything here runs on the connection's event loop, except the
+ * {@link ConsumerOwner} methods queues call from their publishers' threads; those only touch the
+ * atomic credit counters and the delivery inbox, which the event loop drains.
+ */
+public final class AmqpChannel implements ConsumerOwner {
+
+  private enum State { OPEN, CLOSING, CLOSED }
+
+  private final int number;
+  private final ChannelSink connection;
+  private final VirtualHost vhost;
+  private State state = State.OPEN;
+
+  private final ContentAssembler assembler = new ContentAssembler();
+  private final RouteScratch routeScratch = new RouteScratch();
+
+  private final Map<String, Consumer> consumers = new LinkedHashMap<>();
+  private final UnackedDeliveries unacked = new UnackedDeliveries();
+  private long nextDeliveryTag = 1;
+
+  /** Deliveries assigned by queues on other threads, waiting to be written by this event loop. */
+  private final Queue<Delivery> inbox = PlatformDependent.newMpscQueue();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+
+  /** basic.qos global=false: the prefetch given to consumers created from now on. */
+  private int consumerPrefetch;
+  /** basic.qos global=true: the limit shared by all consumers of the channel (0 = none). */
+  private volatile int channelPrefetch;
+  private final AtomicInteger channelUnacked = new AtomicInteger();
+  private volatile boolean flowActive = true;
+
+  private boolean confirmMode;
+  private long publishSequence;
+  private long confirmedUpTo;
+  private long confirmsWritten;
+
+  private TxBuffer tx;
+
+  /** The last queue declared on this channel: an empty queue name in later methods means it. */
+  private String lastQueue;
+
+  private final DirectReplyTo replyTo;
+
+  public AmqpChannel(int number, ChannelSink connection) {
+    this.number = number;
+    this.connection = connection;
+    this.vhost = connection.vhost();
+    this.replyTo = new DirectReplyTo(this);
+  }
+
+  public int number() {
+    return number;
+  }
+
+  public boolean isOpen() {
+    return state == State.OPEN;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // inbound frames
+
+  /** A method frame for this channel. Soft errors close the channel; hard ones propagate. */
+  public void onMethod(Method method) {
+    if (state != State.OPEN) {
+      onMethodWhileClosing(method);
+      return;
+    }
+    try {
+      if (assembler.isAssembling()) {
+        throw assembler.methodWhileAssembling();
+      }
+      dispatch(method);
+    } catch (AmqpException e) {
+      handleError(e.during(method.classId(), method.methodId()));
+    }
+  }
+
+  public void onContentHeader(ContentHeader header) {
+    if (state != State.OPEN) {
+      return;
+    }
+    try {
+      if (assembler.onHeader(header)) {
+        publishAssembled();
+      }
+    } catch (AmqpException e) {
+      assembler.reset();
+      handleError(e);
+    }
+  }
+
+  public void onContentBody(ByteBuf content) {
+    if (state != State.OPEN) {
+      return;
+    }
+    try {
+      if (assembler.onBody(content)) {
+        publishAssembled();
+      }
+    } catch (AmqpException e) {
+      assembler.reset();
+      handleError(e);
+    }
+  }
+
+  private void onMethodWhileClosing(Method method) {
+    // After we sent channel.close, RabbitMQ discards everything but close and close-ok.
+    if (method instanceof ChannelCloseOk && state == State.CLOSING) {
+      state = State.CLOSED;
+      connection.channelClosed(number);
+    } else if (method instanceof ChannelClose) {
+      send(new ChannelCloseOk());
+    }
+  }
+
+  private void handleError(AmqpException e) {
+    if (e.isConnectionError()) {
+      connection.connectionError(e);
+      return;
+    }
+    send(new ChannelClose(e.code().code(), e.replyText(), e.classId(), e.methodId()));
+    state = State.CLOSING;
+    release();
+  }
+
+  private void dispatch(Method method) {
+    switch (method) {
+      case BasicPublish m -> onBasicPublish(m);
+      case BasicAck m -> onBasicAck(m.deliveryTag(), m.multiple());
+      case BasicNack m -> onBasicNack(m.deliveryTag(), m.multiple(), m.requeue());
+      case BasicReject m -> onBasicNack(m.deliveryTag(), false, m.requeue());
+      case BasicConsume m -> onBasicConsume(m);
+      case BasicCancel m -> onBasicCancel(m);
+      case BasicGet m -> onBasicGet(m);
+      case BasicQos m -> onBasicQos(m);
+      case BasicRecover m -> onBasicRecover(m.requeue(), true);
+      case BasicRecoverAsync m -> onBasicRecover(m.requeue(), false);
+      case QueueDeclare m -> onQueueDeclare(m);
+      case QueueBind m -> onQueueBind(m);
+      case QueueUnbind m -> onQueueUnbind(m);
+      case QueuePurge m -> onQueuePurge(m);
+      case QueueDelete m -> onQueueDelete(m);
+      case ExchangeDeclare m -> onExchangeDeclare(m);
+      case ExchangeDelete m -> onExchangeDelete(m);
+      case ExchangeBind m -> onExchangeBind(m);
+      case ExchangeUnbind m -> onExchangeUnbind(m);
+      case ConfirmSelect m -> onConfirmSelect(m);
+      case TxSelect m -> onTxSelect();
+      case TxCommit m -> onTxCommit();
+      case TxRollback m -> onTxRollback();
+      case ChannelFlow m -> onChannelFlow(m);
+      case ChannelClose m -> onChannelClose();
+      case ChannelCloseOk m -> {
+        // a close-ok we did not ask for: nothing to do
+      }
+      case ChannelOpen m -> throw AmqpException.channelError("second 'channel.open' seen");
+      default -> throw AmqpException.commandInvalid("unimplemented method '%s' on a channel",
+          method.protocolName());
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // channel
+
+  private void onChannelClose() {
+    release();
+    state = State.CLOSED;
+    send(new ChannelCloseOk());
+    connection.channelClosed(number);
+  }
+
+  private void onChannelFlow(ChannelFlow m) {
+    if (!m.active()) {
+      // RabbitMQ does not let clients stop deliveries with channel.flow; it raises this.
+      throw AmqpException.notImplemented("active=false");
+    }
+    send(new ChannelFlowOk(true));
+  }
+
+  /**
+   * Lets go of everything the channel holds: consumers are cancelled, unacked and in-flight
+   * deliveries go back to their queues, an open transaction is dropped.
+   */
+  public void release() {
+    assembler.reset();
+    for (Consumer c : consumers.values()) {
+      c.queue().removeConsumer(c);
+    }
+    consumers.clear();
+    replyTo.release();
+    tx = null;
+    requeueAll(unackedAsList());
+    drainInbox();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // exchanges and queues
+
+  private void onExchangeDeclare(ExchangeDeclare m) {
+    if (m.passive()) {
+      vhost.checkExchangeExists(m.exchange());
+    } else {
+      vhost.declareExchange(m.exchange(), m.type(), m.durable(), m.autoDelete(), m.internal(), m.arguments());
+    }
+    if (!m.noWait()) {
+      send(new ExchangeDeclareOk());
+    }
+  }
+
+  private void onExchangeDelete(ExchangeDelete m) {
+    vhost.deleteExchange(m.exchange(), m.ifUnused());
+    if (!m.noWait()) {
+      send(new ExchangeDeleteOk());
+    }
+  }
+
+  private void onExchangeBind(ExchangeBind m) {
+    Exchange destination = vhost.bindingDestinationExchange(m.destination());
+    vhost.bind(m.source(), destination, m.routingKey(), m.arguments());
+    if (!m.noWait()) {
+      send(new ExchangeBindOk());
+    }
+  }
+
+  private void onExchangeUnbind(ExchangeUnbind m) {
+    Exchange destination = vhost.bindingDestinationExchange(m.destination());
+    vhost.unbind(m.source(), destination, m.routingKey(), m.arguments());
+    if (!m.noWait()) {
+      send(new ExchangeUnbindOk());
+    }
+  }
+
+  private void onQueueDeclare(QueueDeclare m) {
+    String name = m.queue();
+    int messages;
+    int consumerCount;
+    if (m.passive() && replyTo.isReplyQueueName(name)) {
+      replyTo.checkReplyQueueExists(name);
+      messages = 0;
+      consumerCount = 1;
+    } else if (m.passive()) {
+      AmqpQueue q = vhost.checkQueueExists(resolveQueueName(name), connection.owner());
+      name = q.name();
+      messages = q.messageCount();
+      consumerCount = q.consumerCount();
+    } else {
+      boolean serverNamed = name.isEmpty();
+      if (serverNamed) {
+        name = Names.serverNamedQueue();
+      }
+      AmqpQueue q = vhost.declareQueue(name, serverNamed, m.durable(), m.exclusive(), m.autoDelete(), m.arguments(),
+          connection.owner());
+      messages = q.messageCount();
+      consumerCount = q.consumerCount();
+    }
+    lastQueue = name;
+    if (!m.noWait()) {
+      send(new QueueDeclareOk(name, messages, consumerCount));
+    }
+  }
+
+  private void onQueueBind(QueueBind m) {
+    AmqpQueue q = queueForUse(m.queue());
+    vhost.bind(m.exchange(), q, m.routingKey(), m.arguments());
+    if (!m.noWait()) {
+      send(new QueueBindOk());
+    }
+  }
+
+  private void onQueueUnbind(QueueUnbind m) {
+    AmqpQueue q = queueForUse(m.queue());
+    vhost.unbind(m.exchange(), q, m.routingKey(), m.arguments());
+    send(new QueueUnbindOk());
+  }
+
+  private void onQueuePurge(QueuePurge m) {
+    int purged = vhost.purgeQueue(resolveQueueName(m.queue()), connection.owner());
+    if (!m.noWait()) {
+      send(new QueuePurgeOk(purged));
+    }
+  }
+
+  private void onQueueDelete(QueueDelete m) {
+    int deleted = vhost.deleteQueue(resolveQueueName(m.queue()), m.ifUnused(), m.ifEmpty(), connection.owner());
+    if (!m.noWait()) {
+      send(new QueueDeleteOk(deleted));
+    }
+  }
+
+  /** The queue a method names (empty = the last declared one), checked for exclusive access. */
+  private AmqpQueue queueForUse(String name) {
+    AmqpQueue q = vhost.queueOrThrow(resolveQueueName(name));
+    vhost.checkExclusiveAccess(q, connection.owner());
+    return q;
+  }
+
+  private String resolveQueueName(String name) {
+    if (!name.isEmpty()) {
+      return name;
+    }
+    if (lastQueue == null) {
+      throw AmqpException.notFound("no previously declared queue");
+    }
+    return lastQueue;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // publishing
+
+  private void onBasicPublish(BasicPublish m) {
+    assembler.expectContent(m);
+  }
+
+  private void publishAssembled() {
+    BasicPublish publish = assembler.publish();
+    Message message = new Message(publish.exchange(), publish.routingKey(), assembler.header(), assembler.body());
+    assembler.reset();
+    try {
+      route(publish, message);
+    } catch (AmqpException e) {
+      throw e.during(BasicPublish.CLASS_ID, BasicPublish.METHOD_ID);
+    }
+  }
+
+  private void route(BasicPublish publish, Message message) {
+    Exchange exchange = null;
+    if (!publish.exchange().isEmpty()) {
+      exchange = vhost.exchangeOrThrow(publish.exchange());
+      if (exchange.internal()) {
+        throw AmqpException.accessRefused("cannot publish to internal exchange '%s' in vhost '%s'",
+            exchange.name(), vhost.name());
+      }
+    }
+    message = replyTo.rewriteReplyTo(message);
+    if (confirmMode) {
+      publishSequence++;
+    }
+    if (exchange == null && DirectReplyTo.isReplyAddress(publish.routingKey())) {
+      boolean delivered = DirectReplyTo.deliverReply(vhost, message);
+      afterRouting(publish, message, delivered);
+      return;
+    }
+    vhost.router().route(exchange, message, routeScratch);
+    List<AmqpQueue> queues = routeScratch.queues();
+    if (PropertyFlags.hasHeaders(message)) {
+      message = Messages.withoutBcc(message);
+    }
+    if (tx != null) {
+      if (!queues.isEmpty()) {
+        tx.publishes.add(new TxBuffer.PendingPublish(message, List.copyOf(queues)));
+      }
+    } else {
+      for (int i = 0, n = queues.size(); i < n; i++) {
+        queues.get(i).enqueue(message);
+      }
+    }
+    afterRouting(publish, message, !queues.isEmpty());
+  }
+
+  private void afterRouting(BasicPublish publish, Message message, boolean routed) {
+    if (!routed && publish.mandatory()) {
+      ByteBuf out = connection.out();
+      Frames.writeMessage(out, number,
+          new BasicReturn(312, "NO_ROUTE", publish.exchange(), publish.routingKey()),
+          message.rawProperties(), message.body(), connection.frameMax());
+    }
+    if (confirmMode) {
+      confirmedUpTo = publishSequence;
+      connection.flushSoonWithConfirms(this);
+    }
+  }
+
+  /** Writes one basic.ack covering every publish confirmed since the last one (called before a flush). */
+  public void writePendingConfirms() {
+    if (confirmMode && confirmedUpTo > confirmsWritten && state == State.OPEN) {
+      boolean multiple = confirmedUpTo - confirmsWritten > 1;
+      send(new BasicAck(confirmedUpTo, multiple));
+      confirmsWritten = confirmedUpTo;
+    }
+  }
+
+  private void onConfirmSelect(ConfirmSelect m) {
+    if (tx != null) {
+      throw AmqpException.preconditionFailed("cannot switch from tx to confirm mode");
+    }
+    confirmMode = true;
+    if (!m.noWait()) {
+      send(new ConfirmSelectOk());
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // transactions
+
+  private void onTxSelect() {
+    if (confirmMode) {
+      throw AmqpException.preconditionFailed("cannot switch from confirm to tx mode");
+    }
+    if (tx == null) {
+      tx = new TxBuffer();
+    }
+    send(new TxSelectOk());
+  }
+
+  private void onTxCommit() {
+    if (tx == null) {
+      throw AmqpException.preconditionFailed("channel is not transactional");
+    }
+    for (TxBuffer.PendingPublish p : tx.publishes) {
+      for (AmqpQueue q : p.queues()) {
+        q.enqueue(p.message());
+      }
+    }
+    List<Delivery> acked = new ArrayList<>();
+    List<Delivery> requeued = new ArrayList<>();
+    for (TxBuffer.PendingSettle s : tx.settles) {
+      (s.ack() || !s.requeue() ? acked : requeued).add(s.delivery());
+    }
+    tx.clear();
+    settle(acked);
+    requeueAll(requeued);
+    send(new TxCommitOk());
+  }
+
+  private void onTxRollback() {
+    if (tx == null) {
+      throw AmqpException.preconditionFailed("channel is not transactional");
+    }
+    List<Delivery> restored = new ArrayList<>();
+    for (TxBuffer.PendingSettle s : tx.settles) {
+      restored.add(s.delivery());
+    }
+    unacked.restore(restored);
+    tx.clear();
+    send(new TxRollbackOk());
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // consuming
+
+  private void onBasicQos(BasicQos m) {
+    if (m.prefetchSize() != 0) {
+      throw AmqpException.notImplemented("prefetch_size!=0 (%d)", m.prefetchSize());
+    }
+    if (m.global()) {
+      channelPrefetch = m.prefetchCount();
+      redispatchConsumedQueues();
+    } else {
+      consumerPrefetch = m.prefetchCount();
+    }
+    send(new BasicQosOk());
+  }
+
+  private void onBasicConsume(BasicConsume m) {
+    if (DirectReplyTo.PSEUDO_QUEUE.equals(m.queue())) {
+      String tag = consumerTag(m.consumerTag());
+      replyTo.startConsuming(tag, m.noAck());
+      if (!m.noWait()) {
+        send(new BasicConsumeOk(tag));
+      }
+      return;
+    }
+    AmqpQueue queue = queueForUse(m.queue());
+    String tag = consumerTag(m.consumerTag());
+    Consumer consumer = new Consumer(tag, queue, this, m.noAck(), m.exclusive(), consumerPrefetch, m.arguments());
+    try {
+      queue.addConsumer(consumer);
+    } catch (AmqpQueue.ExclusiveConsumerConflict e) {
+      throw AmqpException.accessRefused("queue '%s' in vhost '%s' in exclusive use", queue.name(), vhost.name());
+    }
+    consumers.put(tag, consumer);
+    if (!m.noWait()) {
+      send(new BasicConsumeOk(tag));
+    }
+    queue.dispatch();
+  }
+
+  private String consumerTag(String requested) {
+    if (requested.isEmpty()) {
+      return Names.consumerTag();
+    }
+    if (consumers.containsKey(requested) || replyTo.hasConsumerTag(requested)) {
+      throw AmqpException.notAllowed("attempt to reuse consumer tag '%s'", requested);
+    }
+    return requested;
+  }
+
+  private void onBasicCancel(BasicCancel m) {
+    Consumer consumer = consumers.remove(m.consumerTag());
+    if (consumer != null) {
+      consumer.queue().removeConsumer(consumer);
+    } else {
+      replyTo.cancel(m.consumerTag());
+    }
+    if (!m.noWait()) {
+      send(new BasicCancelOk(m.consumerTag()));
+    }
+  }
+
+  private void onBasicGet(BasicGet m) {
+    AmqpQueue queue = queueForUse(m.queue());
+    QueueEntry entry = queue.poll(m.noAck());
+    if (entry == null) {
+      send(new BasicGetEmpty(""));
+      return;
+    }
+    Delivery d = new Delivery(null, entry);
+    d.tag = nextDeliveryTag++;
+    if (!m.noAck()) {
+      unacked.add(d);
+    }
+    Message msg = entry.message();
+    Frames.writeMessage(connection.out(), number,
+        new BasicGetOk(d.tag, entry.redelivered(), msg.exchange(), msg.routingKey(), queue.messageCount()),
+        msg.rawProperties(), msg.body(), connection.frameMax());
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // acknowledgements
+
+  private void onBasicAck(long tag, boolean multiple) {
+    List<Delivery> acked = takeUnacked(tag, multiple);
+    if (tx != null) {
+      for (Delivery d : acked) {
+        tx.settles.add(new TxBuffer.PendingSettle(d, true, false));
+      }
+      return;
+    }
+    settle(acked);
+  }
+
+  private void onBasicNack(long tag, boolean multiple, boolean requeue) {
+    List<Delivery> rejected = takeUnacked(tag, multiple);
+    if (tx != null) {
+      for (Delivery d : rejected) {
+        tx.settles.add(new TxBuffer.PendingSettle(d, false, requeue));
+      }
+      return;
+    }
+    if (requeue) {
+      requeueAll(rejected);
+    } else {
+      settle(rejected);
+    }
+  }
+
+  private void onBasicRecover(boolean requeue, boolean synchronous) {
+    if (!requeue) {
+      throw AmqpException.notImplemented("requeue=false");
+    }
+    requeueAll(unackedAsList());
+    if (synchronous) {
+      send(new BasicRecoverOk());
+    }
+  }
+
+  /** Removes the deliveries an ack/nack/reject names; 406 for a tag that is not unacked. */
+  private List<Delivery> takeUnacked(long tag, boolean multiple) {
+    List<Delivery> taken = new ArrayList<>();
+    if (multiple && tag == 0) {
+      unacked.removeAll(taken::add);
+    } else if (multiple) {
+      if (!unacked.contains(tag)) {
+        throw unknownDeliveryTag(tag);
+      }
+      unacked.removeUpTo(tag, taken::add);
+    } else {
+      Delivery d = unacked.remove(tag);
+      if (d == null) {
+        throw unknownDeliveryTag(tag);
+      }
+      taken.add(d);
+    }
+    return taken;
+  }
+
+  private static AmqpException unknownDeliveryTag(long tag) {
+    return AmqpException.preconditionFailed("unknown delivery tag %d", tag);
+  }
+
+  private List<Delivery> unackedAsList() {
+    List<Delivery> all = new ArrayList<>(unacked.size());
+    unacked.removeAll(all::add);
+    return all;
+  }
+
+  /** Acked (or rejected without requeue): the messages leave their queues; credit comes back. */
+  private void settle(List<Delivery> deliveries) {
+    if (deliveries.isEmpty()) {
+      return;
+    }
+    Map<AmqpQueue, int[]> perQueue = new IdentityHashMap<>(2);
+    for (Delivery d : deliveries) {
+      perQueue.computeIfAbsent(d.entry.queue(), q -> new int[1])[0]++;
+      returnCredit(d);
+    }
+    perQueue.forEach((q, count) -> q.settle(count[0]));
+    perQueue.keySet().forEach(AmqpQueue::dispatch);
+  }
+
+  /** Back to their queues, in their original order, marked redelivered. */
+  private void requeueAll(List<Delivery> deliveries) {
+    if (deliveries.isEmpty()) {
+      return;
+    }
+    Map<AmqpQueue, List<QueueEntry>> perQueue = new IdentityHashMap<>(2);
+    for (Delivery d : deliveries) {
+      perQueue.computeIfAbsent(d.entry.queue(), q -> new ArrayList<>()).add(d.entry);
+      returnCredit(d);
+    }
+    perQueue.forEach(AmqpQueue::requeue);
+  }
+
+  private void returnCredit(Delivery d) {
+    if (d.hasConsumer()) {
+      d.consumer.returnCredit();
+      channelUnacked.decrementAndGet();
+    }
+  }
+
+  private void redispatchConsumedQueues() {
+    for (Consumer c : consumers.values()) {
+      c.queue().dispatch();
+    }
+  }
+
+  /** The socket became writable again: queues holding back for this channel may send. */
+  public void onWritable() {
+    redispatchConsumedQueues();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // ConsumerOwner: called by queues, from any thread
+
+  /** {@inheritDoc} A null consumer means this channel's direct reply-to consumer. */
+  @Override
+  public void deliver(Consumer consumer, QueueEntry entry) {
+    Delivery d = new Delivery(consumer, entry);
+    if (connection.eventLoop().inEventLoop() && inbox.isEmpty()) {
+      // Same thread and nothing queued before it: writing now cannot reorder deliveries.
+      write(d);
+      connection.requestFlush();
+      return;
+    }
+    inbox.offer(d);
+    if (drainScheduled.compareAndSet(false, true)) {
+      connection.eventLoop().execute(this::drainAndFlush);
+    }
+  }
+
+  private void drainAndFlush() {
+    drainScheduled.set(false);
+    drainInbox();
+    connection.requestFlush();
+  }
+
+  private void drainInbox() {
+    Delivery d;
+    while ((d = inbox.poll()) != null) {
+      write(d);
+    }
+  }
+
+  /** Writes a delivery, or hands it back if its consumer or this channel is gone. */
+  private void write(Delivery d) {
+    Consumer consumer = d.consumer;
+    boolean live = state == State.OPEN
+        && (consumer == null ? replyTo.isConsuming() : consumers.get(consumer.tag()) == consumer);
+    if (!live) {
+      if (consumer != null) {
+        returnCredit(d);
+        consumer.queue().putBack(d.entry, !consumer.noAck());
+      }
+      return;
+    }
+    d.tag = nextDeliveryTag++;
+    boolean noAck = consumer == null || consumer.noAck();
+    if (!noAck) {
+      unacked.add(d);
+    }
+    Message msg = d.entry.message();
+    String consumerTag = consumer == null ? replyTo.consumerTag() : consumer.tag();
+    Frames.writeMessage(connection.out(), number,
+        new BasicDeliver(consumerTag, d.tag, d.entry.redelivered(), msg.exchange(), msg.routingKey()),
+        msg.rawProperties(), msg.body(), connection.frameMax());
+  }
+
+  @Override
+  public void cancelByBroker(Consumer consumer) {
+    connection.eventLoop().execute(() -> {
+      if (consumers.remove(consumer.tag(), consumer) && state == State.OPEN
+          && connection.clientSupportsCancelNotify()) {
+        send(new BasicCancel(consumer.tag(), true));
+        connection.requestFlush();
+      }
+    });
+  }
+
+  @Override
+  public boolean hasChannelCredit() {
+    int limit = channelPrefetch;
+    return limit == 0 || channelUnacked.get() < limit;
+  }
+
+  @Override
+  public void takeChannelCredit() {
+    channelUnacked.incrementAndGet();
+  }
+
+  @Override
+  public boolean acceptsDeliveries() {
+    return flowActive && connection.isWritable();
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  ChannelSink connection() {
+    return connection;
+  }
+
+  VirtualHost vhost() {
+    return vhost;
+  }
+
+  /** Appends a method frame to the connection's output. */
+  void send(Method method) {
+    Frames.writeMethod(connection.out(), number, method);
+  }
+
+  /** Consumers on this channel, for management listings. */
+  public List<Consumer> consumers() {
+    return List.copyOf(consumers.values());
+  }
+
+  public int unackedCount() {
+    return unacked.size();
+  }
+
+  public boolean inConfirmMode() {
+    return confirmMode;
+  }
+
+  public boolean isTransactional() {
+    return tx != null;
+  }
+}

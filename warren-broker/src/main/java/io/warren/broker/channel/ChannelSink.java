@@ -1,0 +1,39 @@
+package io.warren.broker.channel;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.warren.broker.vhost.VirtualHost;
+
+/** What an AMQP channel needs from its connection. Called only on the connection's event loop. */
+public interface ChannelSink {
+
+  /** The buffer outgoing frames are appended to; flushed at the end of the current batch. */
+  ByteBuf out();
+
+  /** Ensures {@link #out()} is flushed soon, even outside a read batch. */
+  void requestFlush();
+
+  /** Asks to be called back before the next flush (to write batched confirms). */
+  void flushSoonWithConfirms(AmqpChannel channel);
+
+  EventLoop eventLoop();
+
+  VirtualHost vhost();
+
+  int frameMax();
+
+  /** Whether the socket can take more output (false while the client is not reading). */
+  boolean isWritable();
+
+  /** Whether the client announced consumer_cancel_notify (only then does it get basic.cancel). */
+  boolean clientSupportsCancelNotify();
+
+  /** The connection as exclusive-queue owner. */
+  Object owner();
+
+  /** A channel error needs the connection's help (a hard error): close the whole connection. */
+  void connectionError(io.warren.broker.AmqpException error);
+
+  /** The channel finished closing: its number may be reused. */
+  void channelClosed(int number);
+}

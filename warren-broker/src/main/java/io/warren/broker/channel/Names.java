@@ -1,0 +1,31 @@
+package io.warren.broker.channel;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/** Server-generated names, in RabbitMQ's formats. */
+final class Names {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Base64.Encoder URL_SAFE = Base64.getUrlEncoder().withoutPadding();
+
+  private Names() {
+  }
+
+  /** "amq.gen-" and 22 URL-safe base64 characters, as RabbitMQ names server-named queues. */
+  static String serverNamedQueue() {
+    return "amq.gen-" + randomToken();
+  }
+
+  /** "amq.ctag-" and 22 URL-safe base64 characters, as RabbitMQ tags consumers. */
+  static String consumerTag() {
+    return "amq.ctag-" + randomToken();
+  }
+
+  /** 128 random bits, URL-safe base64. */
+  static String randomToken() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return URL_SAFE.encodeToString(bytes);
+  }
+}

@@ -1,0 +1,576 @@
+package io.warren.broker.connection;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.warren.broker.AmqpException;
+import io.warren.broker.BrokerContext;
+import io.warren.broker.auth.SaslMechanism;
+import io.warren.broker.auth.User;
+import io.warren.broker.channel.AmqpChannel;
+import io.warren.broker.channel.ChannelSink;
+import io.warren.broker.vhost.VirtualHost;
+import io.warren.codec.ContentBodyFrame;
+import io.warren.codec.ContentHeaderFrame;
+import io.warren.codec.FrameDecoder;
+import io.warren.codec.FrameErrorEvent;
+import io.warren.codec.FrameException;
+import io.warren.codec.Frames;
+import io.warren.codec.HeartbeatFrame;
+import io.warren.codec.LongString;
+import io.warren.codec.MethodFrame;
+import io.warren.codec.ProtocolConstants;
+import io.warren.codec.ProtocolHeaderFrame;
+import io.warren.codec.method.ChannelOpen;
+import io.warren.codec.method.ChannelOpenOk;
+import io.warren.codec.method.ConnectionBlocked;
+import io.warren.codec.method.ConnectionClose;
+import io.warren.codec.method.ConnectionCloseOk;
+import io.warren.codec.method.ConnectionOpen;
+import io.warren.codec.method.ConnectionOpenOk;
+import io.warren.codec.method.ConnectionStart;
+import io.warren.codec.method.ConnectionStartOk;
+import io.warren.codec.method.ConnectionTune;
+import io.warren.codec.method.ConnectionTuneOk;
+import io.warren.codec.method.ConnectionUnblocked;
+import io.warren.codec.method.ConnectionUpdateSecret;
+import io.warren.codec.method.ConnectionUpdateSecretOk;
+import io.warren.codec.method.Method;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: the handshake (start, tune, open), its channels, heartbeats and
+ * closing, all on the connection's Netty event loop.
+ *
+ * <p>Output is batched: handlers append frames to one buffer, which is flushed once at the end
+ * of each read batch ({@link #channelReadComplete}) or delivery batch, so a client that pipelines
+ * publishes gets its confirms in a few writes rather than one per message.
+ */
+public final class AmqpConnection extends ChannelInboundHandlerAdapter implements ChannelSink {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AmqpConnection.class);
+
+  /** RabbitMQ's handshake_timeout: a client must finish connection.open within 10 s. */
+  private static final long HANDSHAKE_TIMEOUT_MS = 10_000;
+  /** How long we wait for connection.close-ok after sending connection.close. */
+  private static final long CLOSE_OK_TIMEOUT_MS = 3_000;
+
+  private enum State { AWAIT_PROTOCOL_HEADER, AWAIT_START_OK, AWAIT_TUNE_OK, AWAIT_OPEN, OPEN, CLOSING, CLOSED }
+
+  private final BrokerContext broker;
+  private final FrameDecoder decoder;
+  private ChannelHandlerContext ctx;
+  private State state = State.AWAIT_PROTOCOL_HEADER;
+
+  private Map<String, Object> clientProperties = Map.of();
+  private boolean cancelNotify;
+  private boolean authFailureClose;
+  private boolean blockedNotify;
+  private User user;
+  private VirtualHost vhost;
+  private int channelMax;
+  private int frameMax = ProtocolConstants.FRAME_MIN_SIZE;
+  private int heartbeat;
+
+  private final ChannelTable channels = new ChannelTable();
+  private final List<AmqpChannel> pendingConfirms = new ArrayList<>();
+  private ByteBuf out;
+  private boolean inReadBatch;
+  private boolean flushScheduled;
+  private volatile boolean writable = true;
+  private ScheduledFuture<?> handshakeTimer;
+  private final long connectedAt = System.currentTimeMillis();
+
+  public AmqpConnection(BrokerContext broker, FrameDecoder decoder) {
+    this.broker = broker;
+    this.decoder = decoder;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Netty events
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    handshakeTimer = ctx.executor().schedule(this::onHandshakeTimeout, HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    broker.connections().add(this);
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    inReadBatch = true;
+    try {
+      onFrame(msg);
+    } catch (AmqpException e) {
+      connectionError(e);
+    } catch (RuntimeException e) {
+      LOG.error("internal error on connection {}", this, e);
+      connectionError(AmqpException.internalError("%s", e.toString()));
+    } finally {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    inReadBatch = false;
+    flush();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    writable = ctx.channel().isWritable();
+    if (writable) {
+      channels.forEach(AmqpChannel::onWritable);
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent idle) {
+      switch (idle.state()) {
+        case WRITER_IDLE -> {
+          Frames.writeHeartbeat(out());
+          flush();
+        }
+        case READER_IDLE -> {
+          LOG.warn("closing connection {}: missed heartbeats from client, timeout: {}s", this, heartbeat);
+          closeNow();
+        }
+        default -> {
+        }
+      }
+    } else {
+      ctx.fireUserEventTriggered(evt);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    state = State.CLOSED;
+    cancelHandshakeTimer();
+    releaseAll();
+    if (out != null) {
+      out.release();
+      out = null;
+    }
+    broker.connections().remove(this);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("connection {} failed", this, cause);
+    closeNow();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // frames
+
+  private void onFrame(Object msg) {
+    switch (msg) {
+      case ProtocolHeaderFrame header -> onProtocolHeader(header);
+      case FrameErrorEvent error -> throw fromFrameException(error.error());
+      case MethodFrame frame -> onMethodFrame(frame.channel(), frame.method());
+      case ContentHeaderFrame frame -> {
+        if (state == State.OPEN) {
+          channelFor(frame.channel()).onContentHeader(frame.header());
+        }
+      }
+      case ContentBodyFrame frame -> {
+        if (state == State.OPEN) {
+          channelFor(frame.channel()).onContentBody(frame.content());
+        }
+      }
+      case HeartbeatFrame frame -> {
+        if (frame.channel() != 0) {
+          throw AmqpException.frameError("heartbeat frame on non-zero channel %d", frame.channel());
+        }
+      }
+      default -> throw new IllegalStateException("unexpected inbound object " + msg);
+    }
+  }
+
+  private void onProtocolHeader(ProtocolHeaderFrame header) {
+    if (header == ProtocolHeaderFrame.REJECTED) {
+      // RabbitMQ answers an unsupported protocol header with the one it speaks, then hangs up.
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(Frames.PROTOCOL_HEADER)).addListener(ChannelFutureListener.CLOSE);
+      state = State.CLOSED;
+      return;
+    }
+    send(0, new ConnectionStart(0, 9, ServerProperties.build(broker.config()),
+        LongString.of("PLAIN AMQPLAIN"), LongString.of("en_US")));
+    state = State.AWAIT_START_OK;
+  }
+
+  private void onMethodFrame(int channel, Method method) {
+    if (state == State.CLOSING) {
+      if (method instanceof ConnectionCloseOk) {
+        closeNow();
+      } else if (method instanceof ConnectionClose) {
+        send(0, new ConnectionCloseOk());
+        flushAndClose();
+      }
+      return;
+    }
+    if (channel == 0) {
+      try {
+        onConnectionMethod(method);
+      } catch (AmqpException e) {
+        throw e.during(method.classId(), method.methodId());
+      }
+      return;
+    }
+    if (state != State.OPEN) {
+      throw AmqpException.commandInvalid("channel %d used before connection.open", channel)
+          .during(method.classId(), method.methodId());
+    }
+    if (method instanceof ChannelOpen) {
+      openChannel(channel);
+      return;
+    }
+    channelFor(channel).onMethod(method);
+  }
+
+  private AmqpChannel channelFor(int number) {
+    AmqpChannel ch = channels.get(number);
+    if (ch == null) {
+      throw AmqpException.channelError("expected 'channel.open'");
+    }
+    return ch;
+  }
+
+  private void openChannel(int number) {
+    if (channels.get(number) != null) {
+      AmqpChannel existing = channels.get(number);
+      if (existing.isOpen()) {
+        existing.onMethod(new ChannelOpen(""));
+        return;
+      }
+      // still closing: RabbitMQ treats reuse before close-ok as a channel error too
+      throw AmqpException.channelError("second 'channel.open' seen").during(ChannelOpen.CLASS_ID, ChannelOpen.METHOD_ID);
+    }
+    if (channelMax != 0 && number > channelMax) {
+      throw AmqpException.notAllowed("channel number %d exceeds the negotiated channel_max (%d)", number, channelMax)
+          .during(ChannelOpen.CLASS_ID, ChannelOpen.METHOD_ID);
+    }
+    channels.put(number, new AmqpChannel(number, this));
+    send(number, new ChannelOpenOk(LongString.of("")));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // connection class methods
+
+  private void onConnectionMethod(Method method) {
+    switch (method) {
+      case ConnectionStartOk m when state == State.AWAIT_START_OK -> onStartOk(m);
+      case ConnectionTuneOk m when state == State.AWAIT_TUNE_OK -> onTuneOk(m);
+      case ConnectionOpen m when state == State.AWAIT_OPEN -> onOpen(m);
+      case ConnectionClose m -> {
+        releaseAll();
+        send(0, new ConnectionCloseOk());
+        state = State.CLOSING;
+        flushAndClose();
+      }
+      case ConnectionCloseOk m -> closeNow();
+      case ConnectionUpdateSecret m when state == State.OPEN -> send(0, new ConnectionUpdateSecretOk());
+      case ConnectionBlocked m -> {
+        // clients do not block servers; ignore as RabbitMQ does
+      }
+      case ConnectionUnblocked m -> {
+      }
+      default -> throw AmqpException.commandInvalid("%s received in state %s", method.protocolName(),
+          state.name().toLowerCase());
+    }
+  }
+
+  private void onStartOk(ConnectionStartOk m) {
+    clientProperties = m.clientProperties();
+    readClientCapabilities();
+    SaslMechanism mechanism = SaslMechanism.byName(m.mechanism());
+    if (mechanism == null) {
+      throw AmqpException.commandInvalid("unknown authentication mechanism '%s'", m.mechanism());
+    }
+    SaslMechanism.Credentials credentials = mechanism.parse(m.response());
+    User authenticated = credentials == null ? null
+        : broker.users().authenticate(credentials.username(), credentials.password())
+            .filter(u -> loopbackAllowed(u))
+            .orElse(null);
+    if (authenticated == null) {
+      LOG.warn("login refused for connection {}: user '{}' with mechanism {}", this,
+          credentials == null ? "?" : credentials.username(), mechanism.name());
+      AmqpException refused = AmqpException.accessRefused(
+          "Login was refused using authentication mechanism %s. For details see the broker logfile.",
+          mechanism.name());
+      if (authFailureClose) {
+        throw refused;
+      }
+      closeNow();
+      return;
+    }
+    user = authenticated;
+    send(0, new ConnectionTune(broker.config().channelMax(), broker.config().frameMax(),
+        (int) broker.config().heartbeat().toSeconds()));
+    state = State.AWAIT_TUNE_OK;
+  }
+
+  /** RabbitMQ's loopback_users: the default user may only connect from this machine. */
+  private boolean loopbackAllowed(User u) {
+    if (!broker.config().loopbackOnlyUsers() || !u.name().equals(broker.config().defaultUser())) {
+      return true;
+    }
+    return ctx.channel().remoteAddress() instanceof InetSocketAddress remote
+        && remote.getAddress() != null && remote.getAddress().isLoopbackAddress();
+  }
+
+  private void readClientCapabilities() {
+    if (clientProperties.get("capabilities") instanceof Map<?, ?> caps) {
+      cancelNotify = Boolean.TRUE.equals(caps.get("consumer_cancel_notify"));
+      authFailureClose = Boolean.TRUE.equals(caps.get("authentication_failure_close"));
+      blockedNotify = Boolean.TRUE.equals(caps.get("connection.blocked"));
+    }
+  }
+
+  private void onTuneOk(ConnectionTuneOk m) {
+    Tuning.checkNegotiated("frame_max", ProtocolConstants.FRAME_MIN_SIZE, broker.config().frameMax(), m.frameMax());
+    Tuning.checkNegotiated("channel_max", 0, broker.config().channelMax(), m.channelMax());
+    frameMax = m.frameMax();
+    channelMax = m.channelMax();
+    heartbeat = m.heartbeat();
+    decoder.setMaxFrameSize(frameMax);
+    if (heartbeat > 0) {
+      // Send a heartbeat when we have been quiet for half the interval; give up on a client
+      // silent for two intervals, as RabbitMQ does.
+      ctx.pipeline().addFirst("heartbeat",
+          new IdleStateHandler(heartbeat * 2L * 1000, heartbeat * 500L, 0, TimeUnit.MILLISECONDS));
+    }
+    state = State.AWAIT_OPEN;
+  }
+
+  private void onOpen(ConnectionOpen m) {
+    VirtualHost host = broker.vhosts().get(m.virtualHost());
+    if (host == null) {
+      throw AmqpException.notAllowed("vhost %s not found", m.virtualHost());
+    }
+    vhost = host;
+    cancelHandshakeTimer();
+    state = State.OPEN;
+    send(0, new ConnectionOpenOk(""));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // errors and closing
+
+  /** A hard error: tell the client with connection.close and drop everything this connection holds. */
+  @Override
+  public void connectionError(AmqpException e) {
+    if (state == State.CLOSING || state == State.CLOSED) {
+      return;
+    }
+    LOG.info("closing connection {}: {}", this, e.replyText());
+    if (state == State.AWAIT_PROTOCOL_HEADER) {
+      closeNow();
+      return;
+    }
+    releaseAll();
+    send(0, new ConnectionClose(e.code().code(), e.replyText(), e.classId(), e.methodId()));
+    state = State.CLOSING;
+    flush();
+    ctx.executor().schedule(this::closeNow, CLOSE_OK_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+  }
+
+  private static AmqpException fromFrameException(FrameException e) {
+    return AmqpException.of(e.replyCode(), "%s", e.getMessage()).during(e.classId(), e.methodId());
+  }
+
+  private void onHandshakeTimeout() {
+    if (state != State.OPEN && state != State.CLOSED) {
+      LOG.warn("closing connection {}: handshake timeout", this);
+      closeNow();
+    }
+  }
+
+  private void cancelHandshakeTimer() {
+    if (handshakeTimer != null) {
+      handshakeTimer.cancel(false);
+      handshakeTimer = null;
+    }
+  }
+
+  /** Channels let go of consumers and unacked messages; exclusive queues are deleted. */
+  private void releaseAll() {
+    channels.forEach(AmqpChannel::release);
+    channels.clear();
+    pendingConfirms.clear();
+    if (vhost != null) {
+      vhost.removeExclusiveQueues(this);
+    }
+  }
+
+  private void flushAndClose() {
+    ByteBuf pending = takeOut();
+    if (pending != null) {
+      ctx.writeAndFlush(pending).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ctx.close();
+    }
+    state = State.CLOSED;
+  }
+
+  private void closeNow() {
+    if (ctx != null) {
+      ctx.close();
+    }
+  }
+
+  /** Closes the connection from the broker's side (management, shutdown) with 320 CONNECTION_FORCED. */
+  public void forceClose(String reason) {
+    ctx.executor().execute(() -> connectionError(AmqpException.of(io.warren.codec.method.ReplyCode.CONNECTION_FORCED,
+        "%s", reason)));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // output
+
+  private void send(int channel, Method method) {
+    Frames.writeMethod(out(), channel, method);
+  }
+
+  @Override
+  public ByteBuf out() {
+    if (out == null) {
+      out = ctx.alloc().ioBuffer(4096);
+    }
+    return out;
+  }
+
+  private ByteBuf takeOut() {
+    ByteBuf pending = out;
+    out = null;
+    return pending != null && pending.isReadable() ? pending : release(pending);
+  }
+
+  private static ByteBuf release(ByteBuf b) {
+    if (b != null) {
+      b.release();
+    }
+    return null;
+  }
+
+  private void flush() {
+    flushScheduled = false;
+    if (!pendingConfirms.isEmpty()) {
+      for (AmqpChannel ch : pendingConfirms) {
+        ch.writePendingConfirms();
+      }
+      pendingConfirms.clear();
+    }
+    ByteBuf pending = takeOut();
+    if (pending != null && ctx.channel().isActive()) {
+      ctx.writeAndFlush(pending, ctx.voidPromise());
+      writable = ctx.channel().isWritable();
+    } else if (pending != null) {
+      pending.release();
+    }
+  }
+
+  @Override
+  public void requestFlush() {
+    if (inReadBatch || flushScheduled) {
+      return;
+    }
+    flushScheduled = true;
+    ctx.executor().execute(this::flush);
+  }
+
+  @Override
+  public void flushSoonWithConfirms(AmqpChannel channel) {
+    if (!pendingConfirms.contains(channel)) {
+      pendingConfirms.add(channel);
+    }
+    requestFlush();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // ChannelSink
+
+  @Override
+  public EventLoop eventLoop() {
+    return ctx.channel().eventLoop();
+  }
+
+  @Override
+  public VirtualHost vhost() {
+    return vhost;
+  }
+
+  @Override
+  public int frameMax() {
+    return frameMax;
+  }
+
+  @Override
+  public boolean isWritable() {
+    return writable;
+  }
+
+  @Override
+  public boolean clientSupportsCancelNotify() {
+    return cancelNotify;
+  }
+
+  @Override
+  public Object owner() {
+    return this;
+  }
+
+  @Override
+  public void channelClosed(int number) {
+    channels.remove(number);
+    pendingConfirms.removeIf(c -> c.number() == number);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // introspection (management)
+
+  public User user() {
+    return user;
+  }
+
+  public Map<String, Object> clientProperties() {
+    return clientProperties;
+  }
+
+  public int channelCount() {
+    return channels.size();
+  }
+
+  public long connectedAt() {
+    return connectedAt;
+  }
+
+  public boolean supportsBlockedNotification() {
+    return blockedNotify;
+  }
+
+  @Override
+  public String toString() {
+    if (ctx == null) {
+      return "(not connected)";
+    }
+    return String.valueOf(ctx.channel().remoteAddress()) + " -> " + ctx.channel().localAddress();
+  }
+}

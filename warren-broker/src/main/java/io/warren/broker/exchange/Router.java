@@ -1,0 +1,82 @@
+package io.warren.broker.exchange;
+
+import io.warren.broker.message.Message;
+import io.warren.broker.queue.AmqpQueue;
+import io.warren.codec.LongString;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Finds the queues a published message goes to. The one walk shared by every exchange type:
+ * the default exchange, exchange-to-exchange bindings (each exchange visited once, so cycles
+ * are harmless), alternate exchanges (tried when an exchange itself matched nothing), and
+ * RabbitMQ's sender-selected distribution (extra routing keys in the CC and BCC headers).
+ */
+public final class Router {
+
+  private final Function<String, Exchange> exchanges;
+  private final Function<String, AmqpQueue> queues;
+
+  public Router(Function<String, Exchange> exchanges, Function<String, AmqpQueue> queues) {
+    this.exchanges = exchanges;
+    this.queues = queues;
+  }
+
+  /**
+   * Routes through {@code exchange} (null means the default exchange) and leaves the matched
+   * queues in {@code out.queues()}.
+   */
+  public void route(Exchange exchange, Message message, RouteScratch out) {
+    out.reset(message.routingKey());
+    routeKey(exchange, message, out);
+    if (io.warren.broker.message.PropertyFlags.hasHeaders(message)) {
+      Map<String, Object> headers = message.properties().headers();
+      if (headers != null) {
+        routeExtraKeys(exchange, message, headers.get("CC"), out);
+        routeExtraKeys(exchange, message, headers.get("BCC"), out);
+      }
+    }
+  }
+
+  private void routeExtraKeys(Exchange exchange, Message message, Object keys, RouteScratch out) {
+    if (!(keys instanceof List<?> list)) {
+      return;
+    }
+    for (Object key : list) {
+      if (key instanceof LongString || key instanceof String) {
+        out.nextRoutingKey(key.toString());
+        routeKey(exchange, message, out);
+      }
+    }
+  }
+
+  private void routeKey(Exchange start, Message message, RouteScratch out) {
+    if (start == null) {
+      AmqpQueue q = queues.apply(out.routingKey());
+      if (q != null) {
+        out.addQueue(q);
+      }
+      return;
+    }
+    out.markVisited(start);
+    matchWithAlternate(start, message, out);
+    for (Exchange x = out.nextToVisit(); x != null; x = out.nextToVisit()) {
+      matchWithAlternate(x, message, out);
+    }
+  }
+
+  private void matchWithAlternate(Exchange x, Message message, RouteScratch out) {
+    int before = out.addedCount();
+    x.match(message, out);
+    if (out.addedCount() == before) {
+      String ae = x.alternateExchange();
+      if (ae != null) {
+        Exchange alternate = exchanges.apply(ae);
+        if (alternate != null) {
+          out.add(alternate);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,337 @@
+package io.warren.broker.queue;
+
+import io.warren.broker.message.Message;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A queue: ready messages, the consumers they are dispatched to round-robin, and the count of
+ * messages delivered but not yet settled.
+ *
+ * <p>Threading: any connection's event loop may publish to, consume from or ack into a queue,
+ * so its mutable state is guarded by {@link #lock}. Critical sections are short and never do
+ * I/O: a dispatched message is handed to its consumer's channel through
+ * {@link ConsumerOwner#deliver}, which only enqueues it for the channel's own thread.
+ */
+public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget {
+
+  /** Callbacks into the vhost that owns this queue. */
+  public interface Owner {
+    /** The queue lost its last consumer and is auto-delete: remove it. */
+    void autoDelete(AmqpQueue queue);
+  }
+
+  private final String name;
+  private final String vhost;
+  private final boolean durable;
+  private final boolean autoDelete;
+  private final Object exclusiveOwner;
+  private final Map<String, Object> arguments;
+  private final Owner owner;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final ReadyList ready = new ReadyList();
+  private final ArrayList<Consumer> consumers = new ArrayList<>();
+  private int nextConsumer;
+  private int unacked;
+  private long nextSequence;
+  private boolean hadConsumer;
+  private boolean deleted;
+
+  public AmqpQueue(String name, String vhost, boolean durable, boolean autoDelete, Object exclusiveOwner,
+      Map<String, Object> arguments, Owner owner) {
+    this.name = name;
+    this.vhost = vhost;
+    this.durable = durable;
+    this.autoDelete = autoDelete;
+    this.exclusiveOwner = exclusiveOwner;
+    this.arguments = Map.copyOf(arguments);
+    this.owner = owner;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  public String vhost() {
+    return vhost;
+  }
+
+  public boolean durable() {
+    return durable;
+  }
+
+  public boolean autoDelete() {
+    return autoDelete;
+  }
+
+  public boolean exclusive() {
+    return exclusiveOwner != null;
+  }
+
+  /** The connection that declared this exclusive queue, or null. */
+  public Object exclusiveOwner() {
+    return exclusiveOwner;
+  }
+
+  public Map<String, Object> arguments() {
+    return arguments;
+  }
+
+  /** Adds a message and dispatches it if a consumer can take it. Returns false if the queue is gone. */
+  public boolean enqueue(Message message) {
+    lock.lock();
+    try {
+      if (deleted) {
+        return false;
+      }
+      ready.add(new QueueEntry(this, message, nextSequence++));
+      dispatchLocked();
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Thrown by {@link #addConsumer} when exclusivity forbids the new consumer. */
+  public static final class ExclusiveConsumerConflict extends Exception {
+    ExclusiveConsumerConflict() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** Registers a consumer and starts dispatching to it. */
+  public void addConsumer(Consumer consumer) throws ExclusiveConsumerConflict {
+    lock.lock();
+    try {
+      if (!consumers.isEmpty() && (consumer.exclusive() || consumers.get(0).exclusive())) {
+        throw new ExclusiveConsumerConflict();
+      }
+      consumers.add(consumer);
+      hadConsumer = true;
+      dispatchLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Removes a consumer (basic.cancel, channel or connection closed). An auto-delete queue that
+   * has had a consumer is deleted when its last one goes, as in RabbitMQ.
+   */
+  public void removeConsumer(Consumer consumer) {
+    boolean autoDeleteNow;
+    lock.lock();
+    try {
+      int i = consumers.indexOf(consumer);
+      if (i < 0) {
+        return;
+      }
+      consumers.remove(i);
+      if (nextConsumer > i) {
+        nextConsumer--;
+      }
+      autoDeleteNow = autoDelete && !deleted && hadConsumer && consumers.isEmpty();
+    } finally {
+      lock.unlock();
+    }
+    if (autoDeleteNow) {
+      owner.autoDelete(this);
+    }
+  }
+
+  /** basic.get: the oldest ready message, counted as unacked unless {@code noAck}; null if none. */
+  public QueueEntry poll(boolean noAck) {
+    lock.lock();
+    try {
+      QueueEntry entry = ready.poll();
+      if (entry != null && !noAck) {
+        unacked++;
+      }
+      return entry;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A consumer with credit to spare may now take more: try to dispatch. */
+  public void dispatch() {
+    lock.lock();
+    try {
+      dispatchLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** An unacked delivery was acked, or rejected without requeue: it leaves the queue for good. */
+  public void settle(int count) {
+    lock.lock();
+    try {
+      unacked -= count;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Unacked deliveries come back (nack/reject with requeue, recover, channel closed): they go
+   * back to their original positions, marked redelivered, and are dispatched again.
+   */
+  public void requeue(List<QueueEntry> entries) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    lock.lock();
+    try {
+      unacked -= entries.size();
+      if (deleted) {
+        return;
+      }
+      for (QueueEntry e : entries) {
+        e.markRedelivered();
+      }
+      ready.requeue(entries);
+      dispatchLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * A message assigned to a consumer never reached it (the consumer was cancelled or its channel
+   * closed before the write): it goes back unchanged, not marked redelivered.
+   */
+  public void putBack(QueueEntry entry, boolean countedAsUnacked) {
+    lock.lock();
+    try {
+      if (countedAsUnacked) {
+        unacked--;
+      }
+      if (deleted) {
+        return;
+      }
+      ready.requeue(new ArrayList<>(List.of(entry)));
+      dispatchLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Drops every ready message (unacked ones stay, as in RabbitMQ) and returns how many there were. */
+  public int purge() {
+    lock.lock();
+    try {
+      return ready.clear();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Marks the queue deleted, drops its messages and tells its consumers' channels. Returns the
+   * number of ready messages it held (queue.delete-ok's message-count).
+   */
+  public int delete() {
+    List<Consumer> cancelled;
+    int count;
+    lock.lock();
+    try {
+      if (deleted) {
+        return 0;
+      }
+      deleted = true;
+      count = ready.clear();
+      cancelled = new ArrayList<>(consumers);
+      consumers.clear();
+    } finally {
+      lock.unlock();
+    }
+    for (Consumer c : cancelled) {
+      c.owner().cancelByBroker(c);
+    }
+    return count;
+  }
+
+  public boolean isDeleted() {
+    lock.lock();
+    try {
+      return deleted;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Ready messages (queue.declare-ok and basic.get-ok report this). */
+  public int messageCount() {
+    lock.lock();
+    try {
+      return ready.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Delivered but not yet acknowledged messages. */
+  public int unackedCount() {
+    lock.lock();
+    try {
+      return unacked;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public int consumerCount() {
+    lock.lock();
+    try {
+      return consumers.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public List<Consumer> consumers() {
+    lock.lock();
+    try {
+      return List.copyOf(consumers);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Round-robin: each message goes to the next consumer after the previous one that has credit. */
+  private void dispatchLocked() {
+    int n = consumers.size();
+    while (n > 0 && !ready.isEmpty()) {
+      Consumer consumer = null;
+      for (int tried = 0; tried < n; tried++) {
+        if (nextConsumer >= n) {
+          nextConsumer = 0;
+        }
+        Consumer candidate = consumers.get(nextConsumer++);
+        if (candidate.hasCredit()) {
+          consumer = candidate;
+          break;
+        }
+      }
+      if (consumer == null) {
+        return;
+      }
+      QueueEntry entry = ready.poll();
+      consumer.takeCredit();
+      if (!consumer.noAck()) {
+        unacked++;
+      }
+      consumer.owner().deliver(consumer, entry);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "queue '" + name + "' in vhost '" + vhost + "'";
+  }
+}

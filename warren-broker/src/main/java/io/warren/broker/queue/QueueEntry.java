@@ -1,0 +1,49 @@
+package io.warren.broker.queue;
+
+import io.warren.broker.message.Message;
+
+/**
+ * One message's place in one queue. The {@link Message} is shared between queues; the entry
+ * carries what is per queue: its position (the order requeued messages return to) and whether
+ * it has been delivered before.
+ */
+public final class QueueEntry {
+
+  private final AmqpQueue queue;
+  private final Message message;
+  private final long sequence;
+  private boolean redelivered;
+
+  QueueEntry(AmqpQueue queue, Message message, long sequence) {
+    this.queue = queue;
+    this.message = message;
+    this.sequence = sequence;
+  }
+
+  /** An entry that belongs to no queue: a direct reply-to response on its way to its channel. */
+  public static QueueEntry detached(Message message) {
+    return new QueueEntry(null, message, 0);
+  }
+
+  /** The queue, or null for a direct reply-to response. */
+  public AmqpQueue queue() {
+    return queue;
+  }
+
+  public Message message() {
+    return message;
+  }
+
+  /** Position in the queue: entries with smaller sequences were enqueued earlier. */
+  public long sequence() {
+    return sequence;
+  }
+
+  public boolean redelivered() {
+    return redelivered;
+  }
+
+  void markRedelivered() {
+    redelivered = true;
+  }
+}

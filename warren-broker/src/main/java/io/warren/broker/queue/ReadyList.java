@@ -1,0 +1,85 @@
+package io.warren.broker.queue;
+
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The messages of a queue that wait for a consumer, oldest first. Requeued messages go back
+ * to their original position (RabbitMQ documents "placed back in its original position in the
+ * queue, if possible"), which is usually the head: they are older than everything still ready.
+ * Guarded by the owning queue's lock.
+ */
+final class ReadyList {
+
+  private static final Comparator<QueueEntry> BY_SEQUENCE = Comparator.comparingLong(QueueEntry::sequence);
+
+  private final ArrayDeque<QueueEntry> entries = new ArrayDeque<>();
+  private long bodyBytes;
+
+  void add(QueueEntry entry) {
+    entries.addLast(entry);
+    bodyBytes += entry.message().bodySize();
+  }
+
+  QueueEntry poll() {
+    QueueEntry entry = entries.pollFirst();
+    if (entry != null) {
+      bodyBytes -= entry.message().bodySize();
+    }
+    return entry;
+  }
+
+  QueueEntry peek() {
+    return entries.peekFirst();
+  }
+
+  /** Puts entries back in sequence order, merged with what is already ready. */
+  void requeue(List<QueueEntry> requeued) {
+    requeued.sort(BY_SEQUENCE);
+    QueueEntry head = entries.peekFirst();
+    if (head == null || requeued.get(requeued.size() - 1).sequence() < head.sequence()) {
+      for (int i = requeued.size() - 1; i >= 0; i--) {
+        entries.addFirst(requeued.get(i));
+      }
+    } else {
+      QueueEntry[] merged = new QueueEntry[entries.size() + requeued.size()];
+      int i = 0;
+      int r = 0;
+      while (!entries.isEmpty() || r < requeued.size()) {
+        QueueEntry next = entries.peekFirst();
+        if (next == null || (r < requeued.size() && requeued.get(r).sequence() < next.sequence())) {
+          merged[i++] = requeued.get(r++);
+        } else {
+          merged[i++] = entries.pollFirst();
+        }
+      }
+      for (QueueEntry e : merged) {
+        entries.addLast(e);
+      }
+    }
+    for (QueueEntry e : requeued) {
+      bodyBytes += e.message().bodySize();
+    }
+  }
+
+  /** Removes everything and returns how many entries there were. */
+  int clear() {
+    int n = entries.size();
+    entries.clear();
+    bodyBytes = 0;
+    return n;
+  }
+
+  int size() {
+    return entries.size();
+  }
+
+  boolean isEmpty() {
+    return entries.isEmpty();
+  }
+
+  long bodyBytes() {
+    return bodyBytes;
+  }
+}

@@ -1,0 +1,335 @@
+package io.warren.broker.vhost;
+
+import io.warren.broker.AmqpException;
+import io.warren.broker.exchange.Binding;
+import io.warren.broker.exchange.BindingTarget;
+import io.warren.broker.exchange.Exchange;
+import io.warren.broker.exchange.ExchangeType;
+import io.warren.broker.exchange.Router;
+import io.warren.broker.queue.AmqpQueue;
+import io.warren.broker.queue.ConsumerOwner;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A virtual host: its exchanges, queues and bindings, and the rules for changing them, with
+ * RabbitMQ's checks and error texts. Lookups are lock-free (routing reads them on every publish);
+ * changes to the topology are serialised on this object, they are rare.
+ */
+public final class VirtualHost implements AmqpQueue.Owner {
+
+  /** The default exchange's name: every queue is reachable through it by its own name. */
+  public static final String DEFAULT_EXCHANGE = "";
+
+  private final String name;
+  private final ConcurrentHashMap<String, Exchange> exchanges = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, AmqpQueue> queues = new ConcurrentHashMap<>();
+  private final Router router = new Router(exchanges::get, queues::get);
+  /** Direct reply-to: the channel consuming amq.rabbitmq.reply-to, by the key in its reply address. */
+  private final ConcurrentHashMap<String, ConsumerOwner> replyConsumers = new ConcurrentHashMap<>();
+
+  public VirtualHost(String name) {
+    this.name = name;
+    for (ExchangeType type : ExchangeType.values()) {
+      addExchange("amq." + type.amqpName(), type);
+    }
+    addExchange("amq.match", ExchangeType.HEADERS);
+  }
+
+  private void addExchange(String exchangeName, ExchangeType type) {
+    exchanges.put(exchangeName, Exchange.create(exchangeName, name, type, true, false, false, Map.of()));
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Router router() {
+    return router;
+  }
+
+  // ---- lookups ----
+
+  /** The exchange, or null; the default exchange ("") is null too: it has no object. */
+  public Exchange exchange(String exchangeName) {
+    return exchanges.get(exchangeName);
+  }
+
+  /** The exchange for a publish or bind, or 404 as RabbitMQ words it. */
+  public Exchange exchangeOrThrow(String exchangeName) {
+    Exchange x = exchanges.get(exchangeName);
+    if (x == null) {
+      throw AmqpException.notFound("no exchange '%s' in vhost '%s'", exchangeName, name);
+    }
+    return x;
+  }
+
+  public AmqpQueue queue(String queueName) {
+    return queues.get(queueName);
+  }
+
+  public AmqpQueue queueOrThrow(String queueName) {
+    AmqpQueue q = queues.get(queueName);
+    if (q == null) {
+      throw AmqpException.notFound("no queue '%s' in vhost '%s'", queueName, name);
+    }
+    return q;
+  }
+
+  public Collection<Exchange> exchanges() {
+    return exchanges.values();
+  }
+
+  public Collection<AmqpQueue> queues() {
+    return queues.values();
+  }
+
+  public void registerReplyConsumer(String key, ConsumerOwner channel) {
+    replyConsumers.put(key, channel);
+  }
+
+  public void unregisterReplyConsumer(String key) {
+    replyConsumers.remove(key);
+  }
+
+  /** The channel whose reply consumer owns this key, or null. */
+  public ConsumerOwner replyConsumer(String key) {
+    return replyConsumers.get(key);
+  }
+
+  // ---- exchanges ----
+
+  /** exchange.declare (not passive). Returns the existing or new exchange. */
+  public synchronized Exchange declareExchange(String exchangeName, String typeName, boolean durable,
+      boolean autoDelete, boolean internal, Map<String, Object> arguments) {
+    ExchangeType type = ExchangeType.fromName(typeName)
+        .orElseThrow(() -> AmqpException.commandInvalid("unknown exchange type '%s'", typeName));
+    checkNotDefaultExchange(exchangeName);
+    Exchange existing = exchanges.get(exchangeName);
+    if (existing == null) {
+      checkNotReserved("exchange", exchangeName);
+      Exchange x = Exchange.create(exchangeName, name, type, durable, autoDelete, internal, arguments);
+      exchanges.put(exchangeName, x);
+      return x;
+    }
+    checkEquivalent("exchange", exchangeName, "type", typeName, existing.type().amqpName());
+    checkEquivalent("exchange", exchangeName, "durable", durable, existing.durable());
+    checkEquivalent("exchange", exchangeName, "auto_delete", autoDelete, existing.autoDelete());
+    checkEquivalent("exchange", exchangeName, "internal", internal, existing.internal());
+    checkArgumentEquivalent("exchange", exchangeName, "alternate-exchange", arguments, existing.arguments());
+    return existing;
+  }
+
+  /** exchange.declare with passive set. */
+  public Exchange checkExchangeExists(String exchangeName) {
+    checkNotDefaultExchange(exchangeName);
+    return exchangeOrThrow(exchangeName);
+  }
+
+  /** exchange.delete: a missing exchange is fine (RabbitMQ 3.x); one still bound with if-unused is not. */
+  public synchronized void deleteExchange(String exchangeName, boolean ifUnused) {
+    checkNotDefaultExchange(exchangeName);
+    if (exchangeName.startsWith("amq.") && isPredeclared(exchangeName)) {
+      throw AmqpException.accessRefused("deletion of system exchange '%s' in vhost '%s' not allowed",
+          exchangeName, name);
+    }
+    Exchange x = exchanges.get(exchangeName);
+    if (x == null) {
+      return;
+    }
+    if (ifUnused && x.hasBindings()) {
+      throw AmqpException.preconditionFailed("exchange '%s' in vhost '%s' in use", exchangeName, name);
+    }
+    removeExchange(x);
+  }
+
+  private static boolean isPredeclared(String exchangeName) {
+    return switch (exchangeName) {
+      case "amq.direct", "amq.fanout", "amq.topic", "amq.headers", "amq.match" -> true;
+      default -> false;
+    };
+  }
+
+  private void removeExchange(Exchange x) {
+    exchanges.remove(x.name(), x);
+    x.markDeleted();
+    // Bindings to this exchange from other exchanges go with it.
+    for (Exchange source : exchanges.values()) {
+      if (!source.unbindAll(x).isEmpty()) {
+        autoDeleteIfUnbound(source);
+      }
+    }
+  }
+
+  // ---- queues ----
+
+  /**
+   * queue.declare (not passive) by {@code connection}; returns the existing or new queue.
+   * {@code serverNamed} is true when the broker chose the name (it may then start with "amq.").
+   */
+  public synchronized AmqpQueue declareQueue(String queueName, boolean serverNamed, boolean durable, boolean exclusive,
+      boolean autoDelete, Map<String, Object> arguments, Object connection) {
+    AmqpQueue existing = queues.get(queueName);
+    if (existing == null) {
+      if (!serverNamed) {
+        checkNotReserved("queue", queueName);
+      }
+      QueueArguments.validate(queueName, name, arguments);
+      AmqpQueue q = new AmqpQueue(queueName, name, durable, autoDelete, exclusive ? connection : null, arguments,
+          this);
+      queues.put(queueName, q);
+      return q;
+    }
+    checkExclusiveAccess(existing, connection);
+    checkEquivalent("queue", queueName, "durable", durable, existing.durable());
+    checkEquivalent("queue", queueName, "auto_delete", autoDelete, existing.autoDelete());
+    checkEquivalent("queue", queueName, "exclusive", exclusive, existing.exclusive());
+    QueueArguments.checkEquivalent(queueName, name, arguments, existing.arguments());
+    return existing;
+  }
+
+  /** queue.declare with passive set. */
+  public AmqpQueue checkQueueExists(String queueName, Object connection) {
+    AmqpQueue q = queueOrThrow(queueName);
+    checkExclusiveAccess(q, connection);
+    return q;
+  }
+
+  /** queue.delete: returns the number of messages deleted; a missing queue deletes 0. */
+  public synchronized int deleteQueue(String queueName, boolean ifUnused, boolean ifEmpty, Object connection) {
+    AmqpQueue q = queues.get(queueName);
+    if (q == null) {
+      return 0;
+    }
+    checkExclusiveAccess(q, connection);
+    if (ifUnused && q.consumerCount() > 0) {
+      throw AmqpException.preconditionFailed("queue '%s' in vhost '%s' in use", queueName, name);
+    }
+    if (ifEmpty && q.messageCount() > 0) {
+      throw AmqpException.preconditionFailed("queue '%s' in vhost '%s' not empty", queueName, name);
+    }
+    return removeQueue(q);
+  }
+
+  /** Removes a queue whatever its state (exclusive owner gone, auto-delete). */
+  public synchronized int removeQueue(AmqpQueue q) {
+    if (!queues.remove(q.name(), q)) {
+      return 0;
+    }
+    int count = q.delete();
+    for (Exchange source : exchanges.values()) {
+      if (!source.unbindAll(q).isEmpty()) {
+        autoDeleteIfUnbound(source);
+      }
+    }
+    return count;
+  }
+
+  @Override
+  public void autoDelete(AmqpQueue queue) {
+    removeQueue(queue);
+  }
+
+  /** Deletes every exclusive queue the connection declared (it is closing). */
+  public void removeExclusiveQueues(Object connection) {
+    List<AmqpQueue> owned = new ArrayList<>();
+    for (AmqpQueue q : queues.values()) {
+      if (q.exclusiveOwner() == connection) {
+        owned.add(q);
+      }
+    }
+    for (AmqpQueue q : owned) {
+      removeQueue(q);
+    }
+  }
+
+  /** 405 when another connection owns the exclusive queue. */
+  public void checkExclusiveAccess(AmqpQueue q, Object connection) {
+    if (q.exclusive() && q.exclusiveOwner() != connection) {
+      throw AmqpException.resourceLocked("cannot obtain exclusive access to locked queue '%s' in vhost '%s'. "
+          + "It could be originally declared on another connection or the exclusive property value does not "
+          + "match that of the original declaration.", q.name(), name);
+    }
+  }
+
+  /** queue.purge: the number of ready messages removed. */
+  public int purgeQueue(String queueName, Object connection) {
+    AmqpQueue q = queueOrThrow(queueName);
+    checkExclusiveAccess(q, connection);
+    return q.purge();
+  }
+
+  // ---- bindings ----
+
+  /** queue.bind / exchange.bind. */
+  public synchronized void bind(String sourceName, BindingTarget destination, String bindingKey,
+      Map<String, Object> arguments) {
+    Exchange source = bindingSource(sourceName);
+    source.bind(new Binding(source, destination, bindingKey, arguments));
+  }
+
+  /** queue.unbind / exchange.unbind; unbinding what is not bound is fine, as in RabbitMQ 3.x. */
+  public synchronized void unbind(String sourceName, BindingTarget destination, String bindingKey,
+      Map<String, Object> arguments) {
+    Exchange source = bindingSource(sourceName);
+    if (source.unbind(new Binding(source, destination, bindingKey, arguments))) {
+      autoDeleteIfUnbound(source);
+    }
+  }
+
+  private Exchange bindingSource(String sourceName) {
+    checkNotDefaultExchange(sourceName);
+    return exchangeOrThrow(sourceName);
+  }
+
+  /** The destination of exchange.bind/unbind: another exchange, 403 for the default one. */
+  public Exchange bindingDestinationExchange(String exchangeName) {
+    checkNotDefaultExchange(exchangeName);
+    return exchangeOrThrow(exchangeName);
+  }
+
+  /** Every binding in the vhost, for listing. */
+  public List<Binding> bindings() {
+    List<Binding> all = new ArrayList<>();
+    for (Exchange x : exchanges.values()) {
+      all.addAll(x.bindings());
+    }
+    return all;
+  }
+
+  private void autoDeleteIfUnbound(Exchange source) {
+    if (source.autoDelete() && !source.hasBindings()) {
+      removeExchange(source);
+    }
+  }
+
+  // ---- checks with RabbitMQ's texts ----
+
+  private static void checkNotDefaultExchange(String exchangeName) {
+    if (exchangeName.isEmpty()) {
+      throw AmqpException.accessRefused("operation not permitted on the default exchange");
+    }
+  }
+
+  private static void checkNotReserved(String kind, String entityName) {
+    if (entityName.startsWith("amq.")) {
+      throw AmqpException.accessRefused("%s name '%s' contains reserved prefix 'amq.*'", kind, entityName);
+    }
+  }
+
+  private void checkEquivalent(String kind, String entityName, String property, Object received, Object current) {
+    if (!Objects.equals(received, current)) {
+      throw AmqpException.preconditionFailed("inequivalent arg '%s' for %s '%s' in vhost '%s': "
+          + "received '%s' but current is '%s'", property, kind, entityName, name, received, current);
+    }
+  }
+
+  private void checkArgumentEquivalent(String kind, String entityName, String key, Map<String, Object> received,
+      Map<String, Object> current) {
+    QueueArguments.checkOneEquivalent(kind, entityName, name, key, received, current);
+  }
+}

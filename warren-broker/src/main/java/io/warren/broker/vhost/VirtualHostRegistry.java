@@ -1,0 +1,28 @@
+package io.warren.broker.vhost;
+
+import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The broker's virtual hosts, by name. */
+public final class VirtualHostRegistry {
+
+  private final ConcurrentHashMap<String, VirtualHost> byName = new ConcurrentHashMap<>();
+
+  /** The vhost, or null. */
+  public VirtualHost get(String name) {
+    return byName.get(name);
+  }
+
+  /** Creates the vhost if it does not exist; returns it either way. */
+  public VirtualHost add(String name) {
+    return byName.computeIfAbsent(name, VirtualHost::new);
+  }
+
+  public VirtualHost remove(String name) {
+    return byName.remove(name);
+  }
+
+  public Collection<VirtualHost> all() {
+    return byName.values();
+  }
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Tutorial 6, client without a callback queue: replies come by direct reply-to.
+
+Consuming from the pseudo-queue "amq.rabbitmq.reply-to" (with auto-ack, before the first
+request) lets the server's reply go straight to this channel; nothing is declared. Same
+arguments and RPC_TIMEOUT as rpc_client.py, and it talks to the same rpc_server.py.
+"""
+
+import os
+import sys
+import time
+import uuid
+
+import pika
+
+from tutorial_env import connect, named
+
+REPLY_TO = "amq.rabbitmq.reply-to"
+
+
+class FibonacciClient:
+    def __init__(self):
+        self.connection = connect()
+        self.channel = self.connection.channel()
+        self.channel.basic_consume(
+            queue=REPLY_TO, on_message_callback=self.on_reply, auto_ack=True)
+        self.correlation_id = None
+        self.answer = None
+
+    def on_reply(self, ch, method, properties, body):
+        if properties.correlation_id == self.correlation_id:
+            self.answer = int(body)
+
+    def call(self, n, timeout):
+        """fib(n) from the server, or None if no reply came within timeout seconds."""
+        self.correlation_id = str(uuid.uuid4())
+        self.answer = None
+        # Published on the consuming channel: the broker rewrites reply_to to name it.
+        self.channel.basic_publish(
+            exchange="",
+            routing_key=named("rpc_queue"),
+            properties=pika.BasicProperties(
+                reply_to=REPLY_TO, correlation_id=self.correlation_id),
+            body=str(n),
+        )
+        deadline = time.monotonic() + timeout
+        while self.answer is None and time.monotonic() < deadline:
+            self.connection.process_data_events(time_limit=0.1)
+        return self.answer
+
+
+timeout = float(os.environ.get("RPC_TIMEOUT", "10"))
+client = FibonacciClient()
+for n in [int(arg) for arg in sys.argv[1:]] or [30]:
+    answer = client.call(n, timeout)
+    if answer is None:
+        sys.exit(f"No reply to fib({n}) within {timeout:g}s")
+    print(f"fib({n}) = {answer}")
+client.connection.close()

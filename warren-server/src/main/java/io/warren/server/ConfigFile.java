@@ -1,0 +1,77 @@
+package io.warren.server;
+
+import io.warren.broker.BrokerConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A configuration file in RabbitMQ's new-style rabbitmq.conf format ({@code key = value} lines,
+ * {@code #} comments), so operators can reuse the keys they know. Unknown keys are rejected
+ * with the line number rather than silently ignored.
+ */
+final class ConfigFile {
+
+  private final Map<String, String> values;
+
+  private ConfigFile(Map<String, String> values) {
+    this.values = values;
+  }
+
+  static ConfigFile read(Path file) throws IOException {
+    Map<String, String> values = new LinkedHashMap<>();
+    int lineNumber = 0;
+    for (String raw : Files.readAllLines(file)) {
+      lineNumber++;
+      String line = raw.strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      int eq = line.indexOf('=');
+      if (eq < 0) {
+        throw new IOException(file + ":" + lineNumber + ": expected 'key = value'");
+      }
+      values.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
+    }
+    return new ConfigFile(values);
+  }
+
+  BrokerConfig applyTo(BrokerConfig config) throws IOException {
+    BrokerConfig c = config;
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      String v = e.getValue();
+      c = switch (e.getKey()) {
+        case "listeners.tcp.default", "listeners.tcp.1" -> applyListener(c, v);
+        case "default_user" -> new BrokerConfig(c.bindAddress(), c.port(), c.dataDir(), v, c.defaultPassword(),
+            c.defaultVhost(), c.heartbeat(), c.frameMax(), c.channelMax(), c.loopbackOnlyUsers(), c.ioThreads());
+        case "default_pass" -> new BrokerConfig(c.bindAddress(), c.port(), c.dataDir(), c.defaultUser(), v,
+            c.defaultVhost(), c.heartbeat(), c.frameMax(), c.channelMax(), c.loopbackOnlyUsers(), c.ioThreads());
+        case "default_vhost" -> new BrokerConfig(c.bindAddress(), c.port(), c.dataDir(), c.defaultUser(),
+            c.defaultPassword(), v, c.heartbeat(), c.frameMax(), c.channelMax(), c.loopbackOnlyUsers(), c.ioThreads());
+        case "heartbeat" -> c.withHeartbeat(Duration.ofSeconds(Integer.parseInt(v)));
+        case "frame_max" -> c.withFrameMax(Integer.parseInt(v));
+        case "channel_max" -> c.withChannelMax(Integer.parseInt(v));
+        case "loopback_users", "loopback_users.guest" -> c.withLoopbackOnlyUsers(!v.equals("none") && !v.equals("false"));
+        case "data_dir" -> c.withDataDir(Path.of(v));
+        default -> throw new IOException("unknown configuration key '" + e.getKey() + "'");
+      };
+    }
+    return c;
+  }
+
+  /** "5672" or "127.0.0.1:5672" or "[::1]:5672". */
+  private static BrokerConfig applyListener(BrokerConfig c, String v) {
+    int colon = v.lastIndexOf(':');
+    if (colon < 0) {
+      return c.withPort(Integer.parseInt(v));
+    }
+    String host = v.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    return c.withBindAddress(host).withPort(Integer.parseInt(v.substring(colon + 1)));
+  }
+}
