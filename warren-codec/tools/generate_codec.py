@@ -472,6 +472,16 @@ def main():
     outputs["Method.java"] = gen_method_interface(methods)
     outputs["MethodDecoder.java"] = gen_decoder(methods)
     outputs["ReplyCode.java"] = gen_reply_code(spec)
+    outputs["package-info.java"] = "".join([
+        HEADER,
+        "/**\n",
+        " * One record per AMQP 0-9-1 method (with RabbitMQ's extensions), the sealed {@link\n",
+        " * io.warren.codec.method.Method} over them, {@link io.warren.codec.method.MethodDecoder} and\n",
+        " * {@link io.warren.codec.method.ReplyCode}: all generated from the spec JSON by\n",
+        " * warren-codec/tools/generate_codec.py. Regenerate rather than edit.\n",
+        " */\n",
+        "package %s;\n" % PACKAGE,
+    ])
     for name, text in sorted(outputs.items()):
         with open(os.path.join(OUT_DIR, name), "w", encoding="utf-8", newline="\n") as f:
             f.write(text)

@@ -8,24 +8,32 @@ import io.warren.codec.method.ReplyCode;
  * error), so handlers just throw; the channel catches soft errors and sends channel.close, the
  * connection catches hard ones and sends connection.close.
  *
- * <p>The text is given without the "CODE_NAME - " prefix RabbitMQ puts in front of every reply
- * text; {@link #replyText()} adds it.
+ * <p>Factories take the text without the "CODE_NAME - " prefix RabbitMQ puts in front of every
+ * reply text; {@link #replyText()} has it.
  */
 public final class AmqpException extends RuntimeException {
 
   private final ReplyCode code;
+  private final String replyText;
   private final int classId;
   private final int methodId;
 
-  private AmqpException(ReplyCode code, String text, int classId, int methodId) {
+  private AmqpException(ReplyCode code, String text, String replyText, int classId, int methodId) {
     super(text, null, false, false);
     this.code = code;
+    this.replyText = replyText;
     this.classId = classId;
     this.methodId = methodId;
   }
 
   public static AmqpException of(ReplyCode code, String format, Object... args) {
-    return new AmqpException(code, args.length == 0 ? format : String.format(format, args), 0, 0);
+    String text = args.length == 0 ? format : String.format(format, args);
+    return new AmqpException(code, text, code.amqpName() + " - " + text, 0, 0);
+  }
+
+  /** An error whose complete reply text is already known (the codec's, which RabbitMQ words oddly). */
+  public static AmqpException withReplyText(ReplyCode code, String replyText, int classId, int methodId) {
+    return new AmqpException(code, replyText, replyText, classId, methodId);
   }
 
   public static AmqpException notFound(String format, Object... args) {
@@ -81,7 +89,7 @@ public final class AmqpException extends RuntimeException {
     if (this.classId != 0) {
       return this;
     }
-    return new AmqpException(code, getMessage(), classId, methodId);
+    return new AmqpException(code, getMessage(), replyText, classId, methodId);
   }
 
   public ReplyCode code() {
@@ -95,7 +103,7 @@ public final class AmqpException extends RuntimeException {
 
   /** The reply text as RabbitMQ sends it, e.g. "NOT_FOUND - no queue 'q' in vhost '/'". */
   public String replyText() {
-    return code.amqpName() + " - " + getMessage();
+    return replyText;
   }
 
   public int classId() {

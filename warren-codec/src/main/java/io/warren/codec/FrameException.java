@@ -87,6 +87,17 @@ public final class FrameException extends RuntimeException {
         return getMessage();
     }
 
+    /**
+     * The reply text without RabbitMQ's {@code "CODE_NAME - "} prefix, for callers that add it
+     * themselves; empty for the bare {@code "INTERNAL_ERROR"}, which RabbitMQ sends with no
+     * explanation (prefer {@link #replyText()}, which is exactly what RabbitMQ sends).
+     */
+    public String explanation() {
+        String text = getMessage();
+        String prefix = replyCode.amqpName() + " - ";
+        return text.startsWith(prefix) ? text.substring(prefix.length()) : "";
+    }
+
     /** The class id RabbitMQ puts in connection.close: the failing method's, or 0. */
     public int classId() {
         return classId;

@@ -1,7 +1,7 @@
 package io.warren.codec;
 
-import io.warren.codec.method.Method;
 import io.netty.buffer.ByteBuf;
+import io.warren.codec.method.Method;
 
 /**
  * Writes complete frames into a buffer the caller owns, so a connection can batch many frames
@@ -57,6 +57,27 @@ public final class Frames {
         }
     }
 
+    /**
+     * Writes the readable bytes of {@code body} (its reader index is not moved) as body frames
+     * of at most {@code frameMax - 8} payload bytes; nothing for an empty body.
+     */
+    public static void writeBody(ByteBuf out, int channel, ByteBuf body, int frameMax) {
+        int chunk = frameMax == 0 ? Integer.MAX_VALUE : frameMax - ProtocolConstants.FRAME_OVERHEAD;
+        if (chunk <= 0) {
+            throw new IllegalArgumentException("frame-max " + frameMax + " leaves no room for a body");
+        }
+        int end = body.writerIndex();
+        for (int at = body.readerIndex(); at < end; ) {
+            int n = Math.min(chunk, end - at);
+            out.writeByte(ProtocolConstants.FRAME_BODY);
+            out.writeShort(channel);
+            out.writeInt(n);
+            out.writeBytes(body, at, n);
+            out.writeByte(ProtocolConstants.FRAME_END);
+            at += n;
+        }
+    }
+
     /** Writes a heartbeat frame (channel 0, empty payload). */
     public static void writeHeartbeat(ByteBuf out) {
         out.writeByte(ProtocolConstants.FRAME_HEARTBEAT);
@@ -74,5 +95,13 @@ public final class Frames {
         writeMethod(out, channel, method);
         ContentHeader.writeFrame(out, channel, method.classId(), body.length, rawProperties);
         writeBody(out, channel, body, 0, body.length, frameMax);
+    }
+
+    /** {@link #writeMessage(ByteBuf, int, Method, byte[], byte[], int)} for a body in a ByteBuf (not consumed). */
+    public static void writeMessage(ByteBuf out, int channel, Method method, byte[] rawProperties,
+            ByteBuf body, int frameMax) {
+        writeMethod(out, channel, method);
+        ContentHeader.writeFrame(out, channel, method.classId(), body.readableBytes(), rawProperties);
+        writeBody(out, channel, body, frameMax);
     }
 }

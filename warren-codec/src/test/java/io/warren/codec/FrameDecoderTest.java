@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.warren.codec.FrameException.Action;
@@ -39,10 +40,10 @@ class FrameDecoderTest {
     @Test
     void acceptsTheAmqp091HeaderAndThe09One() {
         write(Frames.PROTOCOL_HEADER);
-        assertThat((Object) channel.readInbound()).isEqualTo(ProtocolHeaderFrame.ACCEPTED);
+        assertThat(channel.<Object>readInbound()).isEqualTo(ProtocolHeaderFrame.ACCEPTED);
         channel = new EmbeddedChannel(new FrameDecoder(4096));
         write(new byte[] {'A', 'M', 'Q', 'P', 1, 1, 0, 9});
-        assertThat((Object) channel.readInbound()).isEqualTo(ProtocolHeaderFrame.ACCEPTED);
+        assertThat(channel.<Object>readInbound()).isEqualTo(ProtocolHeaderFrame.ACCEPTED);
     }
 
     @Test
@@ -56,27 +57,27 @@ class FrameDecoderTest {
             channel.finishAndReleaseAll();
             channel = new EmbeddedChannel(new FrameDecoder(4096));
             write(header);
-            assertThat((Object) channel.readInbound()).isEqualTo(ProtocolHeaderFrame.REJECTED);
+            assertThat(channel.<Object>readInbound()).isEqualTo(ProtocolHeaderFrame.REJECTED);
             write(heartbeat());
-            assertThat((Object) channel.readInbound()).isNull();
+            assertThat(channel.<Object>readInbound()).isNull();
         }
     }
 
     @Test
     void waitsForAllEightHeaderBytes() {
         write(new byte[] {'A', 'M', 'Q', 'P', 0, 0, 9});
-        assertThat((Object) channel.readInbound()).isNull();
+        assertThat(channel.<Object>readInbound()).isNull();
         write(new byte[] {1});
-        assertThat((Object) channel.readInbound()).isEqualTo(ProtocolHeaderFrame.ACCEPTED);
+        assertThat(channel.<Object>readInbound()).isEqualTo(ProtocolHeaderFrame.ACCEPTED);
     }
 
     @Test
     void decodesSeveralFramesFromOneBuffer() {
         write(concat(Frames.PROTOCOL_HEADER, publishFrames(1, "hello".getBytes()), heartbeat()));
-        assertThat((Object) channel.readInbound()).isEqualTo(ProtocolHeaderFrame.ACCEPTED);
+        assertThat(channel.<Object>readInbound()).isEqualTo(ProtocolHeaderFrame.ACCEPTED);
         assertPublish(channel, 1, "hello");
-        assertThat((Object) channel.readInbound()).isSameAs(HeartbeatFrame.INSTANCE);
-        assertThat((Object) channel.readInbound()).isNull();
+        assertThat(channel.<Object>readInbound()).isSameAs(HeartbeatFrame.INSTANCE);
+        assertThat(channel.<Object>readInbound()).isNull();
     }
 
     @Test
@@ -86,10 +87,10 @@ class FrameDecoderTest {
         for (int i = 0; i < stream.length; i++) {
             write(new byte[] {stream[i]});
             if (i < 7) {
-                assertThat((Object) channel.readInbound()).isNull();
+                assertThat(channel.<Object>readInbound()).isNull();
             }
         }
-        assertThat((Object) channel.readInbound()).isEqualTo(ProtocolHeaderFrame.ACCEPTED);
+        assertThat(channel.<Object>readInbound()).isEqualTo(ProtocolHeaderFrame.ACCEPTED);
         assertPublish(channel, 3, "one byte at a time");
         assertThat(((MethodFrame) channel.readInbound()).method()).isSameAs(ConnectionCloseOk.INSTANCE);
     }
@@ -113,7 +114,7 @@ class FrameDecoderTest {
         assertThat(e.replyCode().code()).isEqualTo(501);
         assertThat(e.action()).isEqualTo(Action.CLOSE_OUT_OF_SYNC);
         write(heartbeat());
-        assertThat((Object) channel.readInbound()).as("input after a fatal error is discarded").isNull();
+        assertThat(channel.<Object>readInbound()).as("input after a fatal error is discarded").isNull();
     }
 
     @Test
@@ -141,7 +142,7 @@ class FrameDecoderTest {
         assertThat(e.getMessage())
                 .isEqualTo("FRAME_ERROR - type 3, all octets = <<\"hello\">>: {invalid_frame_end_marker,0}");
         assertThat(e.action()).isEqualTo(Action.CLOSE_OUT_OF_SYNC);
-        assertThat((Object) channel.readInbound()).isNull();
+        assertThat(channel.<Object>readInbound()).isNull();
     }
 
     @Test
@@ -187,7 +188,7 @@ class FrameDecoderTest {
         write(frame(1, 1, new byte[] {0, 50, 0}));
         assertThat(error().getMessage()).isEqualTo("FRAME_ERROR - type 1, all octets = <<0,50,0>>: unknown_frame");
         write(heartbeat());
-        assertThat((Object) channel.readInbound()).isSameAs(HeartbeatFrame.INSTANCE);
+        assertThat(channel.<Object>readInbound()).isSameAs(HeartbeatFrame.INSTANCE);
     }
 
     @Test
@@ -203,7 +204,7 @@ class FrameDecoderTest {
         write(frame(1, 1, new byte[] {0, 60, 0, 99}));
         assertThat(error().action()).isEqualTo(Action.DROP);
         write(heartbeat());
-        assertThat((Object) channel.readInbound()).isNull();
+        assertThat(channel.<Object>readInbound()).isNull();
     }
 
     @Test
@@ -257,7 +258,7 @@ class FrameDecoderTest {
     }
 
     private void write(byte[] bytes) {
-        ByteBuf b = Unpooled.copiedBuffer(bytes);
+        ByteBuf b = PooledByteBufAllocator.DEFAULT.buffer(bytes.length).writeBytes(bytes); // leak-tracked
         written.add(b);
         channel.writeInbound(b);
     }

@@ -117,6 +117,9 @@ public final class QueueLog implements AutoCloseable {
         if (outcome.directoryChanged()) {
             dirSync.markDirty();
         }
+        for (final Segment done : outcome.retired()) {
+            commit.enqueueRetired(done.path, done.acksPath, dirSync);
+        }
         state = State.OPEN;
         return report;
     }

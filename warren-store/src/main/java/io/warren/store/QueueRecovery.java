@@ -19,7 +19,7 @@ import java.util.zip.CRC32C;
 /**
  * Rebuilds a {@link QueueLog}'s in-memory state from its folder, handing every un-acked record to
  * the visitor in append order. Per segment, oldest first: read the whole file, check its header,
- * read its ack file, verify every record ({@link SegmentScanner}), cut a damaged tail, and delete
+ * read its ack file, verify every record ({@link SegmentScanner}), cut a damaged tail, and retire
  * the segment if nothing in it is still needed. Leftovers of interrupted operations (a segment
  * whose header never reached the disk, an ack file whose segment is gone) are removed.
  *
@@ -32,7 +32,13 @@ final class QueueRecovery {
     /** Reads go through a bounded window so the JDK's temporary direct buffer stays small. */
     private static final int READ_CHUNK = 1024 * 1024;
 
-    record Outcome(List<Segment> segments, int nextSegmentNumber, long unacked, boolean directoryChanged) {
+    /**
+     * @param segments segments still holding un-acked records, in number order
+     * @param retired  segments found fully acked: the log hands them to the sync thread, which
+     *                 deletes them in the usual order (segment, folder fsync, then acks)
+     */
+    record Outcome(List<Segment> segments, List<Segment> retired, int nextSegmentNumber, long unacked,
+                   boolean directoryChanged) {
     }
 
     private final Path dir;
@@ -45,6 +51,7 @@ final class QueueRecovery {
     /** The ack file of the segment being scanned. */
     private byte[] acksImage = new byte[0];
     private boolean directoryChanged;
+    private final List<Segment> retired = new ArrayList<>();
 
     private QueueRecovery(final Path dir, final String displayDir, final int maxRecordSize, final RecoveryReport report) {
         this.dir = dir;
@@ -104,7 +111,7 @@ final class QueueRecovery {
             throw new StoreException("segment numbers in " + dir + " are exhausted", null);
         }
         report.logSummary();
-        return new Outcome(segments, (int) highest + 1, unacked, directoryChanged);
+        return new Outcome(segments, retired, (int) highest + 1, unacked, directoryChanged);
     }
 
     /** The recovered segment, or null if it was removed or set aside. */
@@ -163,7 +170,7 @@ final class QueueRecovery {
         }
         segment.trim();
         if (segment.isFullyAcked()) {
-            delete(segment.path, segment.acksPath);
+            retired.add(segment);
             return null;
         }
         return segment;

@@ -27,7 +27,7 @@ class CrashTest {
 
     private static final int ROUNDS = 5;
 
-    @TempDir
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path dataDir;
 
     /** Starts {@code StoreChild} in a fresh JVM with this test's class path. */
@@ -97,6 +97,7 @@ class CrashTest {
                     target.add(Integer.parseInt(words[i]));
                 }
             }
+            java.nio.file.Files.write(dataDir.resolveSibling("child-" + round + ".txt"), lines);
             final int recovered = verify(confirmed, ackIssued, ackConfirmed);
             System.out.printf("round %d: %d appends and %d acks confirmed so far, %d records recovered%n",
                     round, confirmed.size(), ackConfirmed.size(), recovered);

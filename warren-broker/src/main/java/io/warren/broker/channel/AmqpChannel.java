@@ -229,12 +229,9 @@ public final class AmqpChannel implements ConsumerOwner {
       case TxRollback m -> onTxRollback();
       case ChannelFlow m -> onChannelFlow(m);
       case ChannelClose m -> onChannelClose();
-      case ChannelCloseOk m -> {
-        // a close-ok we did not ask for: nothing to do
-      }
       case ChannelOpen m -> throw AmqpException.channelError("second 'channel.open' seen");
-      default -> throw AmqpException.commandInvalid("unimplemented method '%s' on a channel",
-          method.protocolName());
+      // includes a close-ok nobody asked for, and connection methods sent on a channel
+      default -> throw AmqpException.commandInvalid("unimplemented method");
     }
   }
 
@@ -267,7 +264,15 @@ public final class AmqpChannel implements ConsumerOwner {
     }
     consumers.clear();
     replyTo.release();
-    tx = null;
+    if (tx != null) {
+      // acks and rejects of an uncommitted transaction never happened
+      List<Delivery> pending = new ArrayList<>();
+      for (TxBuffer.PendingSettle s : tx.settles) {
+        pending.add(s.delivery());
+      }
+      unacked.restore(pending);
+      tx = null;
+    }
     requeueAll(unackedAsList());
     drainInbox();
   }
@@ -302,7 +307,9 @@ public final class AmqpChannel implements ConsumerOwner {
   }
 
   private void onExchangeUnbind(ExchangeUnbind m) {
-    Exchange destination = vhost.bindingDestinationExchange(m.destination());
+    vhost.checkBindingSource(m.source());
+    Exchange destination = m.destination().isEmpty() ? vhost.bindingDestinationExchange("")
+        : vhost.exchange(m.destination());
     vhost.unbind(m.source(), destination, m.routingKey(), m.arguments());
     if (!m.noWait()) {
       send(new ExchangeUnbindOk());
@@ -339,6 +346,7 @@ public final class AmqpChannel implements ConsumerOwner {
   }
 
   private void onQueueBind(QueueBind m) {
+    vhost.checkBindingSource(m.exchange());
     AmqpQueue q = queueForUse(m.queue());
     vhost.bind(m.exchange(), q, m.routingKey(), m.arguments());
     if (!m.noWait()) {
@@ -347,7 +355,8 @@ public final class AmqpChannel implements ConsumerOwner {
   }
 
   private void onQueueUnbind(QueueUnbind m) {
-    AmqpQueue q = queueForUse(m.queue());
+    // RabbitMQ lets anyone unbind, and unbinding what does not exist succeeds.
+    AmqpQueue q = vhost.queue(resolveQueueName(m.queue()));
     vhost.unbind(m.exchange(), q, m.routingKey(), m.arguments());
     send(new QueueUnbindOk());
   }
@@ -542,12 +551,13 @@ public final class AmqpChannel implements ConsumerOwner {
     AmqpQueue queue = queueForUse(m.queue());
     String tag = consumerTag(m.consumerTag());
     Consumer consumer = new Consumer(tag, queue, this, m.noAck(), m.exclusive(), consumerPrefetch, m.arguments());
+    consumers.put(tag, consumer);
     try {
       queue.addConsumer(consumer);
     } catch (AmqpQueue.ExclusiveConsumerConflict e) {
+      consumers.remove(tag);
       throw AmqpException.accessRefused("queue '%s' in vhost '%s' in exclusive use", queue.name(), vhost.name());
     }
-    consumers.put(tag, consumer);
     if (!m.noWait()) {
       send(new BasicConsumeOk(tag));
     }
@@ -674,7 +684,12 @@ public final class AmqpChannel implements ConsumerOwner {
       returnCredit(d);
     }
     perQueue.forEach((q, count) -> q.settle(count[0]));
-    perQueue.keySet().forEach(AmqpQueue::dispatch);
+    if (channelPrefetch != 0) {
+      // the shared limit has room again: any of this channel's consumers may take it
+      redispatchConsumedQueues();
+    } else {
+      perQueue.keySet().forEach(AmqpQueue::dispatch);
+    }
   }
 
   /** Back to their queues, in their original order, marked redelivered. */
@@ -688,6 +703,9 @@ public final class AmqpChannel implements ConsumerOwner {
       returnCredit(d);
     }
     perQueue.forEach(AmqpQueue::requeue);
+    if (channelPrefetch != 0) {
+      redispatchConsumedQueues();
+    }
   }
 
   private void returnCredit(Delivery d) {

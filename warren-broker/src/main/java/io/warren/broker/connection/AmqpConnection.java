@@ -173,7 +173,11 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    LOG.debug("connection {} failed", this, cause);
+    if (cause instanceof java.io.IOException) {
+      LOG.debug("connection {} failed", this, cause);
+    } else {
+      LOG.warn("closing connection {} after an unexpected error", this, cause);
+    }
     closeNow();
   }
 
@@ -183,7 +187,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   private void onFrame(Object msg) {
     switch (msg) {
       case ProtocolHeaderFrame header -> onProtocolHeader(header);
-      case FrameErrorEvent error -> throw fromFrameException(error.error());
+      case FrameErrorEvent error -> onFrameError(error.error());
       case MethodFrame frame -> onMethodFrame(frame.channel(), frame.method());
       case ContentHeaderFrame frame -> {
         if (state == State.OPEN) {
@@ -242,7 +246,11 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
       openChannel(channel);
       return;
     }
-    channelFor(channel).onMethod(method);
+    AmqpChannel ch = channels.get(channel);
+    if (ch == null) {
+      throw AmqpException.channelError("expected 'channel.open'").during(method.classId(), method.methodId());
+    }
+    ch.onMethod(method);
   }
 
   private AmqpChannel channelFor(int number) {
@@ -263,9 +271,10 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
       // still closing: RabbitMQ treats reuse before close-ok as a channel error too
       throw AmqpException.channelError("second 'channel.open' seen").during(ChannelOpen.CLASS_ID, ChannelOpen.METHOD_ID);
     }
-    if (channelMax != 0 && number > channelMax) {
-      throw AmqpException.notAllowed("channel number %d exceeds the negotiated channel_max (%d)", number, channelMax)
-          .during(ChannelOpen.CLASS_ID, ChannelOpen.METHOD_ID);
+    if (channelMax != 0 && channels.size() >= channelMax) {
+      // RabbitMQ counts open channels, not channel numbers, and names no method here.
+      throw AmqpException.notAllowed("number of channels opened (%d) has reached the negotiated channel_max (%d)",
+          channels.size(), channelMax);
     }
     channels.put(number, new AmqpChannel(number, this));
     send(number, new ChannelOpenOk(LongString.of("")));
@@ -285,16 +294,25 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         state = State.CLOSING;
         flushAndClose();
       }
-      case ConnectionCloseOk m -> closeNow();
       case ConnectionUpdateSecret m when state == State.OPEN -> send(0, new ConnectionUpdateSecretOk());
       case ConnectionBlocked m -> {
         // clients do not block servers; ignore as RabbitMQ does
       }
       case ConnectionUnblocked m -> {
       }
-      default -> throw AmqpException.commandInvalid("%s received in state %s", method.protocolName(),
-          state.name().toLowerCase());
+      default -> throw AmqpException.channelError("unexpected method in connection state %s", stateName());
     }
+  }
+
+  /** The connection states as RabbitMQ names them in its errors. */
+  private String stateName() {
+    return switch (state) {
+      case AWAIT_PROTOCOL_HEADER, AWAIT_START_OK -> "starting";
+      case AWAIT_TUNE_OK -> "tuning";
+      case AWAIT_OPEN -> "opening";
+      case OPEN -> "running";
+      case CLOSING, CLOSED -> "closing";
+    };
   }
 
   private void onStartOk(ConnectionStartOk m) {
@@ -302,7 +320,10 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     readClientCapabilities();
     SaslMechanism mechanism = SaslMechanism.byName(m.mechanism());
     if (mechanism == null) {
-      throw AmqpException.commandInvalid("unknown authentication mechanism '%s'", m.mechanism());
+      // RabbitMQ's reader gives up without a word before the connection is tuned.
+      LOG.warn("closing connection {}: unknown authentication mechanism '{}'", this, m.mechanism());
+      closeNow();
+      return;
     }
     SaslMechanism.Credentials credentials = mechanism.parse(m.response());
     User authenticated = credentials == null ? null
@@ -345,8 +366,15 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   }
 
   private void onTuneOk(ConnectionTuneOk m) {
-    Tuning.checkNegotiated("frame_max", ProtocolConstants.FRAME_MIN_SIZE, broker.config().frameMax(), m.frameMax());
-    Tuning.checkNegotiated("channel_max", 0, broker.config().channelMax(), m.channelMax());
+    try {
+      Tuning.checkNegotiated("frame_max", ProtocolConstants.FRAME_MIN_SIZE, broker.config().frameMax(), m.frameMax());
+      Tuning.checkNegotiated("channel_max", 0, broker.config().channelMax(), m.channelMax());
+    } catch (AmqpException e) {
+      // Not yet open: like RabbitMQ, log why and close the socket without a close method.
+      LOG.warn("closing connection {}: {}", this, e.replyText());
+      closeNow();
+      return;
+    }
     frameMax = m.frameMax();
     channelMax = m.channelMax();
     heartbeat = m.heartbeat();
@@ -392,8 +420,15 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     ctx.executor().schedule(this::closeNow, CLOSE_OK_TIMEOUT_MS, TimeUnit.MILLISECONDS);
   }
 
-  private static AmqpException fromFrameException(FrameException e) {
-    return AmqpException.of(e.replyCode(), "%s", e.getMessage()).during(e.classId(), e.methodId());
+  /** Malformed bytes: answered as RabbitMQ answers them (the codec knows how). */
+  private void onFrameError(FrameException e) {
+    if (state != State.OPEN || e.action() == FrameException.Action.DROP) {
+      // RabbitMQ sends nothing before connection.open, nor when its reader crashes.
+      LOG.info("closing connection {}: {}", this, e);
+      closeNow();
+      return;
+    }
+    connectionError(AmqpException.withReplyText(e.replyCode(), e.replyText(), e.classId(), e.methodId()));
   }
 
   private void onHandshakeTimeout() {

@@ -8,16 +8,18 @@ import java.util.Map;
 /**
  * The server-properties table of connection.start.
  *
- * <p>Warren reports product "RabbitMQ" and a 3.13 version on purpose. Clients choose behaviour
- * from these two fields: kombu (and so Celery) applies RabbitMQ's per-consumer reading of
- * basic.qos only when product is "RabbitMQ" and version is at least 3.3, and RabbitMQ's own
- * client test suite picks its expectations from the version. Warren implements RabbitMQ 3.13's
- * semantics, so it must say so; the "warren" and "information" keys tell humans what it really is.
+ * <p>Warren reports product "RabbitMQ" and version 3.10.8 on purpose. Clients choose behaviour
+ * from these two fields: kombu (and so Celery) applies RabbitMQ's reading of basic.qos (global
+ * = shared by the channel, otherwise per consumer) only when product is "RabbitMQ" and version
+ * is at least 3.3, and RabbitMQ's own client test suite picks its expectations from the version
+ * (3.13 switched to "message containers" with other edge cases). Warren's behaviour, error texts
+ * included, is checked against RabbitMQ 3.10.8, so that is the version it claims. The "warren"
+ * and "information" keys tell humans what it really is.
  */
 final class ServerProperties {
 
   static final String PRODUCT = "RabbitMQ";
-  static final String COMPATIBLE_VERSION = "3.13.7";
+  static final String COMPATIBLE_VERSION = "3.10.8";
   static final String WARREN_VERSION = "0.1.0";
 
   private ServerProperties() {

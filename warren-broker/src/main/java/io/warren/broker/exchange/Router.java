@@ -1,5 +1,7 @@
 package io.warren.broker.exchange;
 
+import io.warren.broker.AmqpException;
+import io.warren.broker.message.FieldTypes;
 import io.warren.broker.message.Message;
 import io.warren.broker.queue.AmqpQueue;
 import io.warren.codec.LongString;
@@ -33,15 +35,19 @@ public final class Router {
     if (io.warren.broker.message.PropertyFlags.hasHeaders(message)) {
       Map<String, Object> headers = message.properties().headers();
       if (headers != null) {
-        routeExtraKeys(exchange, message, headers.get("CC"), out);
-        routeExtraKeys(exchange, message, headers.get("BCC"), out);
+        routeExtraKeys(exchange, message, "CC", headers.get("CC"), out);
+        routeExtraKeys(exchange, message, "BCC", headers.get("BCC"), out);
       }
     }
   }
 
-  private void routeExtraKeys(Exchange exchange, Message message, Object keys, RouteScratch out) {
-    if (!(keys instanceof List<?> list)) {
+  private void routeExtraKeys(Exchange exchange, Message message, String header, Object keys, RouteScratch out) {
+    if (keys == null) {
       return;
+    }
+    if (!(keys instanceof List<?> list)) {
+      throw AmqpException.preconditionFailed("invalid message: {unacceptable_type_in_header,\"%s\",%s}",
+          header, FieldTypes.rabbitName(keys));
     }
     for (Object key : list) {
       if (key instanceof LongString || key instanceof String) {

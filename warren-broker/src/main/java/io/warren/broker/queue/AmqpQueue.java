@@ -103,7 +103,10 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
     }
   }
 
-  /** Registers a consumer and starts dispatching to it. */
+  /**
+   * Registers a consumer. Dispatching to it starts with the next {@link #dispatch()}, which the
+   * channel calls after it has sent basic.consume-ok, so no delivery can overtake that reply.
+   */
   public void addConsumer(Consumer consumer) throws ExclusiveConsumerConflict {
     lock.lock();
     try {
@@ -112,7 +115,6 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
       }
       consumers.add(consumer);
       hadConsumer = true;
-      dispatchLocked();
     } finally {
       lock.unlock();
     }

@@ -1,9 +1,8 @@
 package io.warren.broker.vhost;
 
 import io.warren.broker.AmqpException;
+import io.warren.broker.message.FieldTypes;
 import io.warren.codec.LongString;
-import java.math.BigDecimal;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,6 +24,10 @@ final class QueueArguments {
   }
 
   static void validate(String queue, String vhost, Map<String, Object> args) {
+    if (args.containsKey("x-dead-letter-routing-key") && !args.containsKey("x-dead-letter-exchange")) {
+      throw AmqpException.preconditionFailed("invalid arg '%s' for queue '%s' in vhost '%s': %s",
+          "x-dead-letter-routing-key", queue, vhost, "routing_key_but_no_dlx_defined");
+    }
     for (Map.Entry<String, Object> e : args.entrySet()) {
       String problem = problemWith(e.getKey(), e.getValue());
       if (problem != null) {
@@ -42,13 +45,14 @@ final class QueueArguments {
       case "x-max-priority" -> {
         String p = positiveInteger(value, true);
         if (p == null && ((Number) value).longValue() > 255) {
-          yield "{value_too_large," + value + ",255}";
+          yield "{max_value_exceeded," + value + "}";
         }
         yield p;
       }
       case "x-dead-letter-exchange", "x-dead-letter-routing-key" ->
           isString(value) ? null : "{unacceptable_type," + typeName(value) + "}";
-      case "x-overflow" -> oneOf(value, "drop-head", "reject-publish", "reject-publish-dlx");
+      case "x-overflow" -> oneOf(value, "drop-head", "reject-publish", "reject-publish-dlx") == null ? null
+          : "invalid_overflow";
       case "x-queue-mode" -> oneOf(value, "default", "lazy");
       case "x-queue-type" -> oneOf(value, "classic", "quorum", "stream");
       case "x-single-active-consumer" -> value instanceof Boolean ? null
@@ -59,7 +63,7 @@ final class QueueArguments {
 
   private static String positiveInteger(Object value, boolean zeroAllowed) {
     if (!isInteger(value)) {
-      return "{unacceptable_type," + typeName(value) + "}";
+      return "\"expected integer, got " + typeName(value) + "\"";
     }
     long v = ((Number) value).longValue();
     if (v < 0) {
@@ -127,50 +131,7 @@ final class QueueArguments {
     return v instanceof LongString || v instanceof String;
   }
 
-  /** RabbitMQ's name for a field value's type. */
-  static String typeName(Object v) {
-    if (v == null) {
-      return "void";
-    }
-    if (v instanceof LongString || v instanceof String) {
-      return "longstr";
-    }
-    if (v instanceof Integer) {
-      return "signedint";
-    }
-    if (v instanceof Long) {
-      return "long";
-    }
-    if (v instanceof Short) {
-      return "short";
-    }
-    if (v instanceof Byte) {
-      return "byte";
-    }
-    if (v instanceof Boolean) {
-      return "bool";
-    }
-    if (v instanceof Double) {
-      return "double";
-    }
-    if (v instanceof Float) {
-      return "float";
-    }
-    if (v instanceof BigDecimal) {
-      return "decimal";
-    }
-    if (v instanceof Date) {
-      return "timestamp";
-    }
-    if (v instanceof Map) {
-      return "table";
-    }
-    if (v instanceof List) {
-      return "array";
-    }
-    if (v instanceof byte[]) {
-      return "binary";
-    }
-    return v.getClass().getSimpleName();
+  private static String typeName(Object v) {
+    return FieldTypes.rabbitName(v);
   }
 }

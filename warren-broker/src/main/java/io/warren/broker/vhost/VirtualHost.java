@@ -5,6 +5,7 @@ import io.warren.broker.exchange.Binding;
 import io.warren.broker.exchange.BindingTarget;
 import io.warren.broker.exchange.Exchange;
 import io.warren.broker.exchange.ExchangeType;
+import io.warren.broker.exchange.HeadersMatch;
 import io.warren.broker.exchange.Router;
 import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.ConsumerOwner;
@@ -185,9 +186,11 @@ public final class VirtualHost implements AmqpQueue.Owner {
       return q;
     }
     checkExclusiveAccess(existing, connection);
+    if (exclusive != existing.exclusive()) {
+      throw lockedQueue(existing);
+    }
     checkEquivalent("queue", queueName, "durable", durable, existing.durable());
     checkEquivalent("queue", queueName, "auto_delete", autoDelete, existing.autoDelete());
-    checkEquivalent("queue", queueName, "exclusive", exclusive, existing.exclusive());
     QueueArguments.checkEquivalent(queueName, name, arguments, existing.arguments());
     return existing;
   }
@@ -250,10 +253,14 @@ public final class VirtualHost implements AmqpQueue.Owner {
   /** 405 when another connection owns the exclusive queue. */
   public void checkExclusiveAccess(AmqpQueue q, Object connection) {
     if (q.exclusive() && q.exclusiveOwner() != connection) {
-      throw AmqpException.resourceLocked("cannot obtain exclusive access to locked queue '%s' in vhost '%s'. "
-          + "It could be originally declared on another connection or the exclusive property value does not "
-          + "match that of the original declaration.", q.name(), name);
+      throw lockedQueue(q);
     }
+  }
+
+  private AmqpException lockedQueue(AmqpQueue q) {
+    return AmqpException.resourceLocked("cannot obtain exclusive access to locked queue '%s' in vhost '%s'. "
+        + "It could be originally declared on another connection or the exclusive property value does not "
+        + "match that of the original declaration.", q.name(), name);
   }
 
   /** queue.purge: the number of ready messages removed. */
@@ -268,23 +275,39 @@ public final class VirtualHost implements AmqpQueue.Owner {
   /** queue.bind / exchange.bind. */
   public synchronized void bind(String sourceName, BindingTarget destination, String bindingKey,
       Map<String, Object> arguments) {
-    Exchange source = bindingSource(sourceName);
+    Exchange source = checkBindingSource(sourceName);
+    if (source.type() == ExchangeType.HEADERS) {
+      String invalid = HeadersMatch.invalidArgumentsReason(arguments);
+      if (invalid != null) {
+        throw AmqpException.preconditionFailed("%s", invalid);
+      }
+    }
     source.bind(new Binding(source, destination, bindingKey, arguments));
   }
 
-  /** queue.unbind / exchange.unbind; unbinding what is not bound is fine, as in RabbitMQ 3.x. */
+  /**
+   * queue.unbind / exchange.unbind. Unbinding what is not bound, or from or to something that
+   * does not exist ({@code destination} null), succeeds, as in RabbitMQ 3.x.
+   */
   public synchronized void unbind(String sourceName, BindingTarget destination, String bindingKey,
       Map<String, Object> arguments) {
-    Exchange source = bindingSource(sourceName);
+    checkNotDefaultExchange(sourceName);
+    Exchange source = exchanges.get(sourceName);
+    if (source == null || destination == null) {
+      return;
+    }
     if (source.unbind(new Binding(source, destination, bindingKey, arguments))) {
       autoDeleteIfUnbound(source);
     }
   }
 
-  private Exchange bindingSource(String sourceName) {
+  /** The source of a binding must exist and not be the default exchange (403, then 404). */
+  public Exchange checkBindingSource(String sourceName) {
     checkNotDefaultExchange(sourceName);
     return exchangeOrThrow(sourceName);
   }
+
+
 
   /** The destination of exchange.bind/unbind: another exchange, 403 for the default one. */
   public Exchange bindingDestinationExchange(String exchangeName) {

@@ -36,6 +36,8 @@ class MethodDecoderErrorsTest {
                 "FRAME_ERROR - cannot decode <<0,0,14,119,97,114,114,101,110,45,112,114,111,98,101,45,113>>");
         assertThat(e.classId()).isEqualTo(50);
         assertThat(e.methodId()).isEqualTo(10);
+        assertThat(e.explanation())
+                .isEqualTo("cannot decode <<0,0,14,119,97,114,114,101,110,45,112,114,111,98,101,45,113>>");
 
         assertThat(assertError(payload(60, 40, 0, 0, 0), 1, Kind.CANNOT_DECODE, Action.CLOSE).getMessage())
                 .isEqualTo("FRAME_ERROR - cannot decode <<0,0,0>>");
@@ -132,6 +134,7 @@ class MethodDecoderErrorsTest {
             FrameException e = assertError(p, 0, null, Action.CLOSE);
             assertThat(e.replyCode().code()).isEqualTo(541);
             assertThat(e.getMessage()).isEqualTo("INTERNAL_ERROR");
+            assertThat(e.explanation()).isEmpty();
             assertThat(e.classId()).isZero();
             assertThat(e.methodId()).isZero();
         }
@@ -150,6 +153,14 @@ class MethodDecoderErrorsTest {
     void aPayloadTooShortForTheIdsIsAnUnknownFrame() {
         FrameException e = assertError(new int[] {0, 50, 0}, 1, Kind.UNKNOWN_FRAME, Action.CLOSE);
         assertThat(e.getMessage()).isEqualTo("FRAME_ERROR - type 1, all octets = <<0,50,0>>: unknown_frame");
+    }
+
+    @Test
+    void describesADecodedMethodThatArrivedWhereNoneWasExpected() {
+        FrameException e = FrameException.unexpectedFrame(new ChannelOpen(""));
+        assertThat(e.getMessage()).isEqualTo("UNEXPECTED_FRAME - type 1, all octets = <<0,20,0,10,0>>");
+        assertThat(e.replyCode().code()).isEqualTo(505);
+        assertThat(e.action()).isEqualTo(Action.CLOSE);
     }
 
     @Test
