@@ -100,6 +100,12 @@ public final class AmqpChannel implements ConsumerOwner {
   /** Deliveries assigned by queues on other threads, waiting to be written by this event loop. */
   private final Queue<Delivery> inbox = PlatformDependent.newMpscQueue();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final AtomicInteger inboxSize = new AtomicInteger();
+  private volatile boolean inboxWasFull;
+  /** Most deliveries waiting in the inbox; beyond it queues hold messages back (no-ack consumers too). */
+  private static final int INBOX_LIMIT = 2048;
+  /** Most deliveries written per event-loop task before flushing and yielding. */
+  private static final int DRAIN_BATCH = 256;
 
   /** basic.qos global=false: the prefetch given to consumers created from now on. */
   private int consumerPrefetch;
@@ -439,7 +445,11 @@ public final class AmqpChannel implements ConsumerOwner {
       }
     } else {
       for (int i = 0, n = queues.size(); i < n; i++) {
-        queues.get(i).enqueue(message);
+        AmqpQueue q = queues.get(i);
+        q.enqueue(message);
+        if (q.isOverloaded()) {
+          connection.pausePublishing(q);
+        }
       }
     }
     afterRouting(publish, message, !queues.isEmpty());
@@ -739,21 +749,41 @@ public final class AmqpChannel implements ConsumerOwner {
       connection.requestFlush();
       return;
     }
+    inboxSize.incrementAndGet();
     inbox.offer(d);
     if (drainScheduled.compareAndSet(false, true)) {
       connection.eventLoop().execute(this::drainAndFlush);
     }
   }
 
+  /**
+   * Writes up to {@link #DRAIN_BATCH} queued deliveries and flushes them; reschedules itself if
+   * more are waiting, so one busy consumer cannot monopolise the event loop or build a huge
+   * output buffer.
+   */
   private void drainAndFlush() {
     drainScheduled.set(false);
-    drainInbox();
+    int written = 0;
+    Delivery d;
+    while (written < DRAIN_BATCH && (d = inbox.poll()) != null) {
+      inboxSize.decrementAndGet();
+      write(d);
+      written++;
+    }
     connection.requestFlush();
+    if (!inbox.isEmpty() && drainScheduled.compareAndSet(false, true)) {
+      connection.eventLoop().execute(this::drainAndFlush);
+    }
+    if (inboxWasFull && inboxSize.get() < INBOX_LIMIT / 2) {
+      inboxWasFull = false;
+      redispatchConsumedQueues();
+    }
   }
 
   private void drainInbox() {
     Delivery d;
     while ((d = inbox.poll()) != null) {
+      inboxSize.decrementAndGet();
       write(d);
     }
   }
@@ -806,6 +836,11 @@ public final class AmqpChannel implements ConsumerOwner {
 
   @Override
   public boolean acceptsDeliveries() {
+    if (inboxSize.get() >= INBOX_LIMIT) {
+      // Keep the rest in the queue (where it is counted and can be paged) until we catch up.
+      inboxWasFull = true;
+      return false;
+    }
     return flowActive && connection.isWritable();
   }
 
@@ -827,6 +862,10 @@ public final class AmqpChannel implements ConsumerOwner {
   /** Consumers on this channel, for management listings. */
   public List<Consumer> consumers() {
     return List.copyOf(consumers.values());
+  }
+
+  public boolean hasConsumers() {
+    return !consumers.isEmpty() || replyTo.isConsuming();
   }
 
   public int unackedCount() {

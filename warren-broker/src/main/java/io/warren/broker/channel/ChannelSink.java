@@ -34,6 +34,9 @@ public interface ChannelSink {
   /** A channel error needs the connection's help (a hard error): close the whole connection. */
   void connectionError(io.warren.broker.AmqpException error);
 
+  /** A queue this connection published to is overloaded: stop reading until it drains. */
+  void pausePublishing(io.warren.broker.queue.AmqpQueue queue);
+
   /** The channel finished closing: its number may be reused. */
   void channelClosed(int number);
 }

@@ -16,6 +16,8 @@ import io.warren.broker.auth.SaslMechanism;
 import io.warren.broker.auth.User;
 import io.warren.broker.channel.AmqpChannel;
 import io.warren.broker.channel.ChannelSink;
+import io.warren.broker.queue.AmqpQueue;
+import io.warren.broker.queue.FlowControlled;
 import io.warren.broker.vhost.VirtualHost;
 import io.warren.codec.ContentBodyFrame;
 import io.warren.codec.ContentHeaderFrame;
@@ -59,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * of each read batch ({@link #channelReadComplete}) or delivery batch, so a client that pipelines
  * publishes gets its confirms in a few writes rather than one per message.
  */
-public final class AmqpConnection extends ChannelInboundHandlerAdapter implements ChannelSink {
+public final class AmqpConnection extends ChannelInboundHandlerAdapter implements ChannelSink, FlowControlled {
 
   private static final Logger LOG = LoggerFactory.getLogger(AmqpConnection.class);
 
@@ -92,6 +94,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   private boolean flushScheduled;
   private volatile boolean writable = true;
   private ScheduledFuture<?> handshakeTimer;
+  /** Queues this connection waits on before reading again (publisher flow control). */
+  private int pausedBy;
   private final long connectedAt = System.currentTimeMillis();
 
   public AmqpConnection(BrokerContext broker, FrameDecoder decoder) {
@@ -148,6 +152,9 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
           flush();
         }
         case READER_IDLE -> {
+          if (pausedBy > 0) {
+            return; // we stopped reading on purpose (flow control): silence is expected
+          }
           LOG.warn("closing connection {}: missed heartbeats from client, timeout: {}s", this, heartbeat);
           closeNow();
         }
@@ -570,6 +577,40 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   @Override
   public Object owner() {
     return this;
+  }
+
+  /**
+   * Stops reading from the socket until the queue drains. A connection that also consumes is
+   * never paused: its own acks may be what the queue is waiting for.
+   */
+  @Override
+  public void pausePublishing(AmqpQueue queue) {
+    if (hasConsumers() || !queue.pausePublisher(this)) {
+      return;
+    }
+    if (pausedBy++ == 0) {
+      ctx.channel().config().setAutoRead(false);
+    }
+  }
+
+  @Override
+  public void resumePublishing(AmqpQueue queue) {
+    ctx.executor().execute(() -> {
+      if (pausedBy > 0 && --pausedBy == 0) {
+        ctx.channel().config().setAutoRead(true);
+      }
+    });
+  }
+
+  /** True while the connection is paused by flow control (RabbitMQ's "flow" state). */
+  public boolean isFlowPaused() {
+    return pausedBy > 0;
+  }
+
+  private boolean hasConsumers() {
+    boolean[] any = {false};
+    channels.forEachLive(ch -> any[0] |= ch.hasConsumers());
+    return any[0];
   }
 
   @Override

@@ -33,6 +33,13 @@ final class ChannelTable {
     }
   }
 
+  /** Visits the channels in place; the action must not open or close channels. */
+  void forEachLive(Consumer<AmqpChannel> action) {
+    for (AmqpChannel ch : byNumber.values()) {
+      action.accept(ch);
+    }
+  }
+
   void clear() {
     byNumber.clear();
   }

@@ -40,6 +40,16 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   private boolean hadConsumer;
   private boolean deleted;
 
+  /**
+   * Flow control: above {@link #FLOW_HIGH} ready messages while consumers are attached, the
+   * consumers are not keeping up, so publishers are paused until {@link #FLOW_LOW}. A queue
+   * with no consumer is never a reason to pause (a backlog is a normal state).
+   */
+  static final int FLOW_HIGH = 20_000;
+  static final int FLOW_LOW = 10_000;
+  private volatile boolean overloaded;
+  private final ArrayList<FlowControlled> pausedPublishers = new ArrayList<>();
+
   public AmqpQueue(String name, String vhost, boolean durable, boolean autoDelete, Object exclusiveOwner,
       Map<String, Object> arguments, Owner owner) {
     this.name = name;
@@ -90,6 +100,9 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
       }
       ready.add(new QueueEntry(this, message, nextSequence++));
       dispatchLocked();
+      if (ready.size() > FLOW_HIGH && !consumers.isEmpty()) {
+        overloaded = true;
+      }
       return true;
     } finally {
       lock.unlock();
@@ -136,6 +149,7 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
       if (nextConsumer > i) {
         nextConsumer--;
       }
+      relieveFlowLocked();
       autoDeleteNow = autoDelete && !deleted && hadConsumer && consumers.isEmpty();
     } finally {
       lock.unlock();
@@ -153,6 +167,7 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
       if (entry != null && !noAck) {
         unacked++;
       }
+      relieveFlowLocked();
       return entry;
     } finally {
       lock.unlock();
@@ -203,6 +218,41 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
     }
   }
 
+  /** Whether publishers should pause (read by the publishing channel after each enqueue). */
+  public boolean isOverloaded() {
+    return overloaded;
+  }
+
+  /**
+   * Registers a publisher to be resumed when this queue drains. Returns false (and registers
+   * nothing) if the queue is no longer overloaded.
+   */
+  public boolean pausePublisher(FlowControlled publisher) {
+    lock.lock();
+    try {
+      if (!overloaded) {
+        return false;
+      }
+      if (!pausedPublishers.contains(publisher)) {
+        pausedPublishers.add(publisher);
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Ends flow control once the backlog is small again or nobody consumes. Under the lock. */
+  private void relieveFlowLocked() {
+    if (overloaded && (ready.size() <= FLOW_LOW || consumers.isEmpty() || deleted)) {
+      overloaded = false;
+      for (FlowControlled p : pausedPublishers) {
+        p.resumePublishing(this);
+      }
+      pausedPublishers.clear();
+    }
+  }
+
   /**
    * A message assigned to a consumer never reached it (the consumer was cancelled or its channel
    * closed before the write): it goes back unchanged, not marked redelivered.
@@ -227,7 +277,9 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   public int purge() {
     lock.lock();
     try {
-      return ready.clear();
+      int purged = ready.clear();
+      relieveFlowLocked();
+      return purged;
     } finally {
       lock.unlock();
     }
@@ -247,6 +299,7 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
       }
       deleted = true;
       count = ready.clear();
+      relieveFlowLocked();
       cancelled = new ArrayList<>(consumers);
       consumers.clear();
     } finally {
@@ -307,6 +360,14 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
 
   /** Round-robin: each message goes to the next consumer after the previous one that has credit. */
   private void dispatchLocked() {
+    try {
+      dispatchToConsumersLocked();
+    } finally {
+      relieveFlowLocked();
+    }
+  }
+
+  private void dispatchToConsumersLocked() {
     int n = consumers.size();
     while (n > 0 && !ready.isEmpty()) {
       Consumer consumer = null;
