@@ -1,6 +1,7 @@
 package io.warren.broker;
 
 import io.warren.codec.method.ReplyCode;
+import java.nio.charset.StandardCharsets;
 
 /**
  * An AMQP error with the reply code and text RabbitMQ would send. Whether it closes the channel
@@ -21,9 +22,29 @@ public final class AmqpException extends RuntimeException {
   private AmqpException(ReplyCode code, String text, String replyText, int classId, int methodId) {
     super(text, null, false, false);
     this.code = code;
-    this.replyText = replyText;
+    this.replyText = fitShortstr(replyText);
     this.classId = classId;
     this.methodId = methodId;
+  }
+
+  /** Longest reply text: it travels as a shortstr. */
+  private static final int MAX_REPLY_TEXT = 255;
+
+  /**
+   * A reply text that does not fit a shortstr is cut to 252 bytes followed by "...", as RabbitMQ
+   * does (a long queue name in the 405 text would otherwise make the close unencodable).
+   */
+  static String fitShortstr(String text) {
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    if (utf8.length <= MAX_REPLY_TEXT) {
+      return text;
+    }
+    // RabbitMQ cuts bytes; cutting inside a character would leave invalid UTF-8, so back up to its start.
+    int end = MAX_REPLY_TEXT - 3;
+    while (end > 0 && (utf8[end] & 0xC0) == 0x80) {
+      end--;
+    }
+    return new String(utf8, 0, end, StandardCharsets.UTF_8) + "...";
   }
 
   public static AmqpException of(ReplyCode code, String format, Object... args) {

@@ -19,6 +19,7 @@ import io.warren.broker.auth.UserRegistry;
 import io.warren.broker.connection.AmqpConnection;
 import io.warren.broker.vhost.VirtualHostRegistry;
 import io.warren.codec.FrameDecoder;
+import io.warren.codec.ProtocolConstants;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -79,7 +80,8 @@ public final class Broker implements BrokerContext {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            FrameDecoder decoder = new FrameDecoder(config.frameMax());
+            // Until tune-ok settles frame-max, RabbitMQ accepts frames up to the spec's minimum only.
+            FrameDecoder decoder = new FrameDecoder(ProtocolConstants.FRAME_MIN_SIZE);
             ch.pipeline().addLast("frames", decoder);
             ch.pipeline().addLast("amqp", new AmqpConnection(Broker.this, decoder));
           }

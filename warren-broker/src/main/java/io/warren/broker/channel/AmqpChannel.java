@@ -3,8 +3,10 @@ package io.warren.broker.channel;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.internal.PlatformDependent;
 import io.warren.broker.AmqpException;
+import io.warren.broker.auth.User;
 import io.warren.broker.exchange.Exchange;
 import io.warren.broker.exchange.RouteScratch;
+import io.warren.broker.message.Expiration;
 import io.warren.broker.message.Message;
 import io.warren.broker.message.Messages;
 import io.warren.broker.message.PropertyFlags;
@@ -13,6 +15,7 @@ import io.warren.broker.queue.Consumer;
 import io.warren.broker.queue.ConsumerOwner;
 import io.warren.broker.queue.QueueEntry;
 import io.warren.broker.vhost.VirtualHost;
+import io.warren.codec.BasicProperties;
 import io.warren.codec.ContentHeader;
 import io.warren.codec.Frames;
 import io.warren.codec.method.BasicAck;
@@ -112,6 +115,8 @@ public final class AmqpChannel implements ConsumerOwner {
   /** basic.qos global=true: the limit shared by all consumers of the channel (0 = none). */
   private volatile int channelPrefetch;
   private final AtomicInteger channelUnacked = new AtomicInteger();
+  /** Where {@link #redispatchConsumedQueues} starts next time (event loop only). */
+  private int redispatchRotation;
   private volatile boolean flowActive = true;
 
   private boolean confirmMode;
@@ -287,10 +292,11 @@ public final class AmqpChannel implements ConsumerOwner {
   // exchanges and queues
 
   private void onExchangeDeclare(ExchangeDeclare m) {
+    String name = Names.stripCrLf(m.exchange());
     if (m.passive()) {
-      vhost.checkExchangeExists(m.exchange());
+      vhost.checkExchangeExists(name);
     } else {
-      vhost.declareExchange(m.exchange(), m.type(), m.durable(), m.autoDelete(), m.internal(), m.arguments());
+      vhost.declareExchange(name, m.type(), m.durable(), m.autoDelete(), m.internal(), m.arguments());
     }
     if (!m.noWait()) {
       send(new ExchangeDeclareOk());
@@ -298,32 +304,34 @@ public final class AmqpChannel implements ConsumerOwner {
   }
 
   private void onExchangeDelete(ExchangeDelete m) {
-    vhost.deleteExchange(m.exchange(), m.ifUnused());
+    vhost.deleteExchange(Names.stripCrLf(m.exchange()), m.ifUnused());
     if (!m.noWait()) {
       send(new ExchangeDeleteOk());
     }
   }
 
   private void onExchangeBind(ExchangeBind m) {
-    Exchange destination = vhost.bindingDestinationExchange(m.destination());
-    vhost.bind(m.source(), destination, m.routingKey(), m.arguments());
+    Exchange destination = vhost.bindingDestinationExchange(Names.stripCrLf(m.destination()));
+    vhost.bind(Names.stripCrLf(m.source()), destination, m.routingKey(), m.arguments());
     if (!m.noWait()) {
       send(new ExchangeBindOk());
     }
   }
 
   private void onExchangeUnbind(ExchangeUnbind m) {
-    vhost.checkBindingSource(m.source());
-    Exchange destination = m.destination().isEmpty() ? vhost.bindingDestinationExchange("")
-        : vhost.exchange(m.destination());
-    vhost.unbind(m.source(), destination, m.routingKey(), m.arguments());
+    String source = Names.stripCrLf(m.source());
+    String destinationName = Names.stripCrLf(m.destination());
+    vhost.checkBindingSource(source);
+    Exchange destination = destinationName.isEmpty() ? vhost.bindingDestinationExchange("")
+        : vhost.exchange(destinationName);
+    vhost.unbind(source, destination, m.routingKey(), m.arguments());
     if (!m.noWait()) {
       send(new ExchangeUnbindOk());
     }
   }
 
   private void onQueueDeclare(QueueDeclare m) {
-    String name = m.queue();
+    String name = Names.stripCrLf(m.queue());
     int messages;
     int consumerCount;
     if (m.passive() && replyTo.isReplyQueueName(name)) {
@@ -352,18 +360,22 @@ public final class AmqpChannel implements ConsumerOwner {
   }
 
   private void onQueueBind(QueueBind m) {
-    vhost.checkBindingSource(m.exchange());
-    AmqpQueue q = queueForUse(m.queue());
-    vhost.bind(m.exchange(), q, m.routingKey(), m.arguments());
+    String exchange = Names.stripCrLf(m.exchange());
+    vhost.checkBindingSource(exchange);
+    AmqpQueue q = queueForUse(Names.stripCrLf(resolveQueueName(m.queue())));
+    vhost.bind(exchange, q, bindingKey(m.queue(), m.routingKey()), m.arguments());
     if (!m.noWait()) {
       send(new QueueBindOk());
     }
   }
 
   private void onQueueUnbind(QueueUnbind m) {
-    // RabbitMQ lets anyone unbind, and unbinding what does not exist succeeds.
-    AmqpQueue q = vhost.queue(resolveQueueName(m.queue()));
-    vhost.unbind(m.exchange(), q, m.routingKey(), m.arguments());
+    // Unbinding what does not exist succeeds; another connection's exclusive queue is locked.
+    AmqpQueue q = vhost.queue(Names.stripCrLf(resolveQueueName(m.queue())));
+    if (q != null) {
+      vhost.checkExclusiveAccess(q, connection.owner());
+    }
+    vhost.unbind(Names.stripCrLf(m.exchange()), q, bindingKey(m.queue(), m.routingKey()), m.arguments());
     send(new QueueUnbindOk());
   }
 
@@ -375,7 +387,8 @@ public final class AmqpChannel implements ConsumerOwner {
   }
 
   private void onQueueDelete(QueueDelete m) {
-    int deleted = vhost.deleteQueue(resolveQueueName(m.queue()), m.ifUnused(), m.ifEmpty(), connection.owner());
+    int deleted = vhost.deleteQueue(Names.stripCrLf(resolveQueueName(m.queue())), m.ifUnused(), m.ifEmpty(),
+        connection.owner());
     if (!m.noWait()) {
       send(new QueueDeleteOk(deleted));
     }
@@ -386,6 +399,14 @@ public final class AmqpChannel implements ConsumerOwner {
     AmqpQueue q = vhost.queueOrThrow(resolveQueueName(name));
     vhost.checkExclusiveAccess(q, connection.owner());
     return q;
+  }
+
+  /**
+   * The binding key of queue.bind/unbind: when both the queue and the key are empty, the spec's
+   * shortcut makes the key the last declared queue's name.
+   */
+  private String bindingKey(String queue, String routingKey) {
+    return queue.isEmpty() && routingKey.isEmpty() ? resolveQueueName("") : routingKey;
   }
 
   private String resolveQueueName(String name) {
@@ -417,6 +438,10 @@ public final class AmqpChannel implements ConsumerOwner {
   }
 
   private void route(BasicPublish publish, Message message) {
+    if (publish.immediate()) {
+      // RabbitMQ dropped immediate delivery in 3.0; it closes the connection with 540.
+      throw AmqpException.notImplemented("immediate=true");
+    }
     Exchange exchange = null;
     if (!publish.exchange().isEmpty()) {
       exchange = vhost.exchangeOrThrow(publish.exchange());
@@ -426,6 +451,9 @@ public final class AmqpChannel implements ConsumerOwner {
       }
     }
     message = replyTo.rewriteReplyTo(message);
+    if (PropertyFlags.hasExpirationOrUserId(message)) {
+      checkUserIdAndExpiration(message.properties());
+    }
     if (confirmMode) {
       publishSequence++;
     }
@@ -440,32 +468,48 @@ public final class AmqpChannel implements ConsumerOwner {
       message = Messages.withoutBcc(message);
     }
     if (tx != null) {
-      if (!queues.isEmpty()) {
-        tx.publishes.add(new TxBuffer.PendingPublish(message, List.copyOf(queues)));
+      // Enqueued (or returned, if mandatory and no queue takes it) at commit, as in RabbitMQ 3.x.
+      if (!queues.isEmpty() || publish.mandatory()) {
+        tx.publishes.add(new TxBuffer.PendingPublish(publish, message, List.copyOf(queues)));
       }
-    } else {
-      for (int i = 0, n = queues.size(); i < n; i++) {
-        AmqpQueue q = queues.get(i);
-        q.enqueue(message);
-        if (q.isOverloaded()) {
-          connection.pausePublishing(q);
-        }
+      return;
+    }
+    for (int i = 0, n = queues.size(); i < n; i++) {
+      AmqpQueue q = queues.get(i);
+      q.enqueue(message);
+      if (q.isOverloaded()) {
+        connection.pausePublishing(q);
       }
     }
     afterRouting(publish, message, !queues.isEmpty());
   }
 
+  /** user_id must name the authenticated user (unless it may impersonate); expiration must parse. */
+  private void checkUserIdAndExpiration(BasicProperties props) {
+    User user = connection.user();
+    if (props.userId() != null && !props.userId().equals(user.name()) && !user.tags().contains("impersonator")) {
+      throw AmqpException.preconditionFailed("user_id property set to '%s' but authenticated user was '%s'",
+          props.userId(), user.name());
+    }
+    if (props.expiration() != null) {
+      Expiration.parse(props.expiration());
+    }
+  }
+
   private void afterRouting(BasicPublish publish, Message message, boolean routed) {
     if (!routed && publish.mandatory()) {
-      ByteBuf out = connection.out();
-      Frames.writeMessage(out, number,
-          new BasicReturn(312, "NO_ROUTE", publish.exchange(), publish.routingKey()),
-          message.rawProperties(), message.body(), connection.frameMax());
+      returnUnroutable(publish, message);
     }
     if (confirmMode) {
       confirmedUpTo = publishSequence;
       connection.flushSoonWithConfirms(this);
     }
+  }
+
+  private void returnUnroutable(BasicPublish publish, Message message) {
+    Frames.writeMessage(connection.out(), number,
+        new BasicReturn(312, "NO_ROUTE", publish.exchange(), publish.routingKey()),
+        message.rawProperties(), message.body(), connection.frameMax());
   }
 
   /** Writes one basic.ack covering every publish confirmed since the last one (called before a flush). */
@@ -505,8 +549,13 @@ public final class AmqpChannel implements ConsumerOwner {
       throw AmqpException.preconditionFailed("channel is not transactional");
     }
     for (TxBuffer.PendingPublish p : tx.publishes) {
+      boolean enqueued = false;
       for (AmqpQueue q : p.queues()) {
-        q.enqueue(p.message());
+        enqueued |= q.enqueue(p.message());
+      }
+      if (!enqueued && p.publish().mandatory()) {
+        // no queue matched, or every queue it matched was deleted before the commit
+        returnUnroutable(p.publish(), p.message());
       }
     }
     List<Delivery> acked = new ArrayList<>();
@@ -560,6 +609,7 @@ public final class AmqpChannel implements ConsumerOwner {
     }
     AmqpQueue queue = queueForUse(m.queue());
     String tag = consumerTag(m.consumerTag());
+    ConsumeArguments.validate(queue.name(), vhost.name(), m.arguments());
     Consumer consumer = new Consumer(tag, queue, this, m.noAck(), m.exclusive(), consumerPrefetch, m.arguments());
     consumers.put(tag, consumer);
     try {
@@ -725,8 +775,29 @@ public final class AmqpChannel implements ConsumerOwner {
     }
   }
 
+  /**
+   * Lets the queues this channel consumes from dispatch again. With a global prefetch the first
+   * queue asked takes the freed slot, so the starting consumer rotates: otherwise one queue
+   * would get every slot and starve the others (RabbitMQ shuffles the queues it wakes for the
+   * same reason).
+   */
   private void redispatchConsumedQueues() {
+    int n = consumers.size();
+    if (n == 0) {
+      return;
+    }
+    int first = Math.floorMod(redispatchRotation++, n);
+    int i = 0;
     for (Consumer c : consumers.values()) {
+      if (i++ >= first) {
+        c.queue().dispatch();
+      }
+    }
+    i = 0;
+    for (Consumer c : consumers.values()) {
+      if (i++ >= first) {
+        break;
+      }
       c.queue().dispatch();
     }
   }
@@ -838,8 +909,12 @@ public final class AmqpChannel implements ConsumerOwner {
   public boolean acceptsDeliveries() {
     if (inboxSize.get() >= INBOX_LIMIT) {
       // Keep the rest in the queue (where it is counted and can be paged) until we catch up.
+      // Set the flag, then look again: either this thread sees the drain's progress or the
+      // drain sees the flag and redispatches, so no wake-up is lost.
       inboxWasFull = true;
-      return false;
+      if (inboxSize.get() >= INBOX_LIMIT) {
+        return false;
+      }
     }
     return flowActive && connection.isWritable();
   }

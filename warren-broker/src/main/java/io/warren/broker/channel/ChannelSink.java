@@ -28,6 +28,9 @@ public interface ChannelSink {
   /** Whether the client announced consumer_cancel_notify (only then does it get basic.cancel). */
   boolean clientSupportsCancelNotify();
 
+  /** The authenticated user (the user_id property of a publish must name it). */
+  io.warren.broker.auth.User user();
+
   /** The connection as exclusive-queue owner. */
   Object owner();
 

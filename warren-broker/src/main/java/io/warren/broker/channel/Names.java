@@ -22,6 +22,17 @@ final class Names {
     return "amq.ctag-" + randomToken();
   }
 
+  /**
+   * An exchange or queue name as RabbitMQ uses it in declare, delete, bind and unbind: with
+   * every CR and LF removed, so "q\n" and "q" name the same queue.
+   */
+  static String stripCrLf(String name) {
+    if (name.indexOf('\n') < 0 && name.indexOf('\r') < 0) {
+      return name;
+    }
+    return name.replace("\n", "").replace("\r", "");
+  }
+
   /** 128 random bits, URL-safe base64. */
   static String randomToken() {
     byte[] bytes = new byte[16];

@@ -2,6 +2,7 @@ package io.warren.broker.channel;
 
 import io.warren.broker.message.Message;
 import io.warren.broker.queue.AmqpQueue;
+import io.warren.codec.method.BasicPublish;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,7 +13,7 @@ import java.util.List;
  */
 final class TxBuffer {
 
-  record PendingPublish(Message message, List<AmqpQueue> queues) {
+  record PendingPublish(BasicPublish publish, Message message, List<AmqpQueue> queues) {
   }
 
   record PendingSettle(Delivery delivery, boolean ack, boolean requeue) {

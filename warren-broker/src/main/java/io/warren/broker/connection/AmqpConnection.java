@@ -95,7 +95,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   private volatile boolean writable = true;
   private ScheduledFuture<?> handshakeTimer;
   /** Queues this connection waits on before reading again (publisher flow control). */
-  private int pausedBy;
+  private final java.util.Set<AmqpQueue> pausedBy = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
   private final long connectedAt = System.currentTimeMillis();
 
   public AmqpConnection(BrokerContext broker, FrameDecoder decoder) {
@@ -152,7 +152,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
           flush();
         }
         case READER_IDLE -> {
-          if (pausedBy > 0) {
+          if (!pausedBy.isEmpty()) {
             return; // we stopped reading on purpose (flow control): silence is expected
           }
           LOG.warn("closing connection {}: missed heartbeats from client, timeout: {}s", this, heartbeat);
@@ -585,18 +585,17 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
    */
   @Override
   public void pausePublishing(AmqpQueue queue) {
-    if (hasConsumers() || !queue.pausePublisher(this)) {
+    if (pausedBy.contains(queue) || hasConsumers() || !queue.pausePublisher(this)) {
       return;
     }
-    if (pausedBy++ == 0) {
-      ctx.channel().config().setAutoRead(false);
-    }
+    pausedBy.add(queue);
+    ctx.channel().config().setAutoRead(false);
   }
 
   @Override
   public void resumePublishing(AmqpQueue queue) {
     ctx.executor().execute(() -> {
-      if (pausedBy > 0 && --pausedBy == 0) {
+      if (pausedBy.remove(queue) && pausedBy.isEmpty()) {
         ctx.channel().config().setAutoRead(true);
       }
     });
@@ -604,7 +603,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
 
   /** True while the connection is paused by flow control (RabbitMQ's "flow" state). */
   public boolean isFlowPaused() {
-    return pausedBy > 0;
+    return !pausedBy.isEmpty();
   }
 
   private boolean hasConsumers() {

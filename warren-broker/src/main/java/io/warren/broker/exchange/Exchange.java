@@ -2,6 +2,8 @@ package io.warren.broker.exchange;
 
 import io.warren.broker.message.Message;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +38,8 @@ public abstract sealed class Exchange implements BindingTarget
     this.durable = durable;
     this.autoDelete = autoDelete;
     this.internal = internal;
-    this.arguments = Map.copyOf(arguments);
+    // not Map.copyOf: a field table may hold void (null) values, which RabbitMQ accepts
+    this.arguments = Collections.unmodifiableMap(new LinkedHashMap<>(arguments));
   }
 
   /** Creates an exchange of the given type. */

@@ -22,21 +22,33 @@ public final class RouteScratch {
   private final ArrayList<Exchange> toVisit = new ArrayList<>();
   private final ArrayList<Exchange> visited = new ArrayList<>();
   private String routingKey;
+  /** The message's routing key followed by its CC and BCC keys; usually just the first. */
+  private final ArrayList<String> routingKeys = new ArrayList<>();
   private int added;
 
   void reset(String routingKey) {
     this.routingKey = routingKey;
+    routingKeys.clear();
+    routingKeys.add(routingKey);
     queues.clear();
     queueSet.clear();
     toVisit.clear();
     visited.clear();
   }
 
-  /** Starts another walk for one more routing key (CC/BCC), keeping the queues found so far. */
-  void nextRoutingKey(String routingKey) {
-    this.routingKey = routingKey;
-    toVisit.clear();
-    visited.clear();
+  /** Adds a CC/BCC key: every exchange on the walk is matched against it too. */
+  void addRoutingKey(String key) {
+    routingKeys.add(key);
+  }
+
+  int routingKeyCount() {
+    return routingKeys.size();
+  }
+
+  /** Makes the k-th routing key the one {@link #routingKey()} returns, and returns it. */
+  String selectRoutingKey(int k) {
+    routingKey = routingKeys.get(k);
+    return routingKey;
   }
 
   /** The routing key being matched (the message's, or one of its CC/BCC keys). */

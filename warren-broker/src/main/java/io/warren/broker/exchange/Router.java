@@ -28,20 +28,37 @@ public final class Router {
   /**
    * Routes through {@code exchange} (null means the default exchange) and leaves the matched
    * queues in {@code out.queues()}.
+   *
+   * <p>As in RabbitMQ, the CC and BCC keys join the message's routing key for the whole walk:
+   * every exchange reached, including through exchange-to-exchange bindings, is matched against
+   * all of them, and its alternate exchange is used only when none of them matched there.
    */
   public void route(Exchange exchange, Message message, RouteScratch out) {
     out.reset(message.routingKey());
-    routeKey(exchange, message, out);
     if (io.warren.broker.message.PropertyFlags.hasHeaders(message)) {
       Map<String, Object> headers = message.properties().headers();
       if (headers != null) {
-        routeExtraKeys(exchange, message, "CC", headers.get("CC"), out);
-        routeExtraKeys(exchange, message, "BCC", headers.get("BCC"), out);
+        addExtraKeys("CC", headers.get("CC"), out);
+        addExtraKeys("BCC", headers.get("BCC"), out);
       }
+    }
+    if (exchange == null) {
+      for (int k = 0, n = out.routingKeyCount(); k < n; k++) {
+        AmqpQueue q = queues.apply(out.selectRoutingKey(k));
+        if (q != null) {
+          out.addQueue(q);
+        }
+      }
+      return;
+    }
+    out.markVisited(exchange);
+    matchWithAlternate(exchange, message, out);
+    for (Exchange x = out.nextToVisit(); x != null; x = out.nextToVisit()) {
+      matchWithAlternate(x, message, out);
     }
   }
 
-  private void routeExtraKeys(Exchange exchange, Message message, String header, Object keys, RouteScratch out) {
+  private static void addExtraKeys(String header, Object keys, RouteScratch out) {
     if (keys == null) {
       return;
     }
@@ -50,31 +67,19 @@ public final class Router {
           header, FieldTypes.rabbitName(keys));
     }
     for (Object key : list) {
+      // RabbitMQ takes the long strings of the array and ignores any other element
       if (key instanceof LongString || key instanceof String) {
-        out.nextRoutingKey(key.toString());
-        routeKey(exchange, message, out);
+        out.addRoutingKey(key.toString());
       }
-    }
-  }
-
-  private void routeKey(Exchange start, Message message, RouteScratch out) {
-    if (start == null) {
-      AmqpQueue q = queues.apply(out.routingKey());
-      if (q != null) {
-        out.addQueue(q);
-      }
-      return;
-    }
-    out.markVisited(start);
-    matchWithAlternate(start, message, out);
-    for (Exchange x = out.nextToVisit(); x != null; x = out.nextToVisit()) {
-      matchWithAlternate(x, message, out);
     }
   }
 
   private void matchWithAlternate(Exchange x, Message message, RouteScratch out) {
     int before = out.addedCount();
-    x.match(message, out);
+    for (int k = 0, n = out.routingKeyCount(); k < n; k++) {
+      out.selectRoutingKey(k);
+      x.match(message, out);
+    }
     if (out.addedCount() == before) {
       String ae = x.alternateExchange();
       if (ae != null) {

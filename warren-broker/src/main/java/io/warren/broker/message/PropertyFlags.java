@@ -9,6 +9,8 @@ public final class PropertyFlags {
 
   static final int HEADERS = 1 << 13;
   static final int REPLY_TO = 1 << 9;
+  static final int EXPIRATION = 1 << 8;
+  static final int USER_ID = 1 << 4;
 
   private PropertyFlags() {
   }
@@ -19,6 +21,11 @@ public final class PropertyFlags {
 
   public static boolean hasReplyTo(Message m) {
     return has(m.rawProperties(), REPLY_TO);
+  }
+
+  /** Whether the publish carries an expiration or a user_id, the two properties checked on publish. */
+  public static boolean hasExpirationOrUserId(Message m) {
+    return has(m.rawProperties(), EXPIRATION | USER_ID);
   }
 
   private static boolean has(byte[] raw, int flag) {

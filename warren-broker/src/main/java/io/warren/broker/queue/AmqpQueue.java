@@ -57,7 +57,8 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
     this.durable = durable;
     this.autoDelete = autoDelete;
     this.exclusiveOwner = exclusiveOwner;
-    this.arguments = Map.copyOf(arguments);
+    // not Map.copyOf: a field table may hold void (null) values, which RabbitMQ accepts
+    this.arguments = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(arguments));
     this.owner = owner;
   }
 

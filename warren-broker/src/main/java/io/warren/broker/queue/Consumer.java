@@ -70,7 +70,9 @@ public final class Consumer {
       return false;
     }
     if (noAck) {
-      return true;
+      // A no-ack delivery takes no credit, but RabbitMQ holds it back while the channel's
+      // global prefetch is used up by this channel's acknowledging consumers.
+      return owner.hasChannelCredit();
     }
     return (prefetch == 0 || unacked.get() < prefetch) && owner.hasChannelCredit();
   }
