@@ -6,6 +6,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -15,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * The store's one sync thread. Writers never fsync; they mark files dirty and ask for a sync with
  * a listener. The thread takes every request that has arrived, fsyncs each dirty file once, and
  * then completes all those requests together: while one round's fsyncs run, the next round's
- * requests pile up, so under load many appends share each fsync without any timer.
+ * requests pile up, so under load many appends share each fsync without any timer. When a round
+ * has several dirty files (several queues), helper threads fsync a share of them in parallel:
+ * the file system folds concurrent fsyncs into one journal commit.
  *
  * <p>A round, in order:
  * <ol>
@@ -50,6 +56,8 @@ final class GroupCommit implements AutoCloseable {
     private final Condition workArrived = lock.newCondition();
     /** Guarded by lock. */
     private ArrayList<SyncListener> requested = new ArrayList<>();
+    /** The requests of the round in progress; sync thread only. */
+    private ArrayList<SyncListener> round = new ArrayList<>();
     /** Guarded by lock. */
     private boolean backgroundWork;
     /** Guarded by lock. */
@@ -69,8 +77,17 @@ final class GroupCommit implements AutoCloseable {
     private volatile long fileSyncs;
 
     private final Thread thread;
+    /** Runs part of a round's fsyncs beside the sync thread; null when syncThreads is 1. */
+    private final ExecutorService helpers;
+    private final int parallelism;
 
-    GroupCommit(final String threadName) {
+    GroupCommit(final String threadName, final int syncThreads) {
+        parallelism = syncThreads;
+        helpers = syncThreads == 1 ? null : Executors.newFixedThreadPool(syncThreads - 1, runnable -> {
+            final Thread helper = new Thread(runnable, threadName + "-helper");
+            helper.setDaemon(true);
+            return helper;
+        });
         thread = new Thread(this::run, threadName);
         // A broker that forgets close() must still be able to exit; close() runs the final round.
         thread.setDaemon(true);
@@ -79,9 +96,10 @@ final class GroupCommit implements AutoCloseable {
 
     /** Any thread. */
     void request(final SyncListener listener) {
-        StoreException refused = failure;
+        StoreException refused;
         lock.lock();
         try {
+            refused = failure;
             if (refused == null && stopping) {
                 refused = new StoreException("the message store is closed", null);
             }
@@ -158,13 +176,34 @@ final class GroupCommit implements AutoCloseable {
                 interrupted = true;
             }
         }
+        if (helpers != null) {
+            helpers.shutdown();
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }
 
     private void run() {
-        ArrayList<SyncListener> round = new ArrayList<>();
+        try {
+            runRounds();
+        } catch (final RuntimeException | Error e) {
+            // Never leave a listener waiting: fail everything queued now and everything asked later.
+            failure = new StoreException("the store's sync thread stopped unexpectedly", e);
+            LOG.error(failure.getMessage(), e);
+            final ArrayList<SyncListener> orphans = new ArrayList<>(round);
+            lock.lock();
+            try {
+                orphans.addAll(requested);
+                requested = new ArrayList<>();
+            } finally {
+                lock.unlock();
+            }
+            orphans.forEach(listener -> notify(listener, failure));
+        }
+    }
+
+    private void runRounds() {
         while (true) {
             final boolean last;
             lock.lock();
@@ -199,20 +238,10 @@ final class GroupCommit implements AutoCloseable {
             return failure;
         }
         long syncs = 0;
-        SyncedFile current = null;
         try {
-            final List<SyncedFile> files = drain(dirtyFiles);
-            for (final SyncedFile file : files) {
-                current = file;
-                if (file.force()) {
-                    syncs++;
-                }
-            }
+            syncs += forceAll(drain(dirtyFiles));
             for (SyncedFile file = closing.poll(); file != null; file = closing.poll()) {
-                current = file;
-                if (file.close()) {
-                    syncs++;
-                }
+                syncs += force(file, true);
             }
             final List<Retired> deleted = new ArrayList<>();
             for (Retired r = retired.poll(); r != null; r = retired.poll()) {
@@ -221,24 +250,93 @@ final class GroupCommit implements AutoCloseable {
                 deleted.add(r);
             }
             for (final SyncedFile dir : drain(dirtyDirs)) {
-                current = dir;
-                if (dir.force()) {
-                    syncs++;
-                }
+                syncs += force(dir, false);
             }
             for (final Retired r : deleted) {
                 deleteQuietly(r.acks);
             }
         } catch (final IOException e) {
             if (failure == null) {
-                failure = new StoreException("fsync of " + current + " failed; the store can no longer promise "
-                        + "durability and refuses further writes until restarted", e);
+                failure = new StoreException("group commit failed, so the store refuses further writes until "
+                        + "restarted", e);
                 LOG.error(failure.getMessage(), e);
             }
         } finally {
             fileSyncs += syncs;
         }
         return failure;
+    }
+
+    /** fsyncs one file if dirty (and closes it if asked); returns 1 if it fsynced. Names the file on failure. */
+    private static int force(final SyncedFile file, final boolean close) throws IOException {
+        try {
+            return (close ? file.close() : file.force()) ? 1 : 0;
+        } catch (final IOException e) {
+            throw new IOException("fsync of " + file + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * fsyncs the files, spread over the sync thread and the helpers when there are several.
+     * Returns how many were fsynced; throws the first failure, naming the file.
+     */
+    private long forceAll(final List<SyncedFile> files) throws IOException {
+        final int workers = helpers == null ? 1 : Math.min(parallelism, files.size());
+        if (workers <= 1) {
+            return forceShare(files, 0, 1);
+        }
+        final List<Future<Long>> shares = new ArrayList<>(workers - 1);
+        for (int w = 1; w < workers; w++) {
+            final int share = w;
+            shares.add(helpers.submit(() -> forceShare(files, share, workers)));
+        }
+        IOException error = null;
+        long syncs = 0;
+        try {
+            syncs += forceShare(files, 0, workers);
+        } catch (final IOException e) {
+            error = e;
+        }
+        for (final Future<Long> share : shares) {
+            try {
+                syncs += getUninterruptibly(share);
+            } catch (final ExecutionException e) {
+                if (error == null) {
+                    error = e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+                }
+            }
+        }
+        if (error != null) {
+            throw error;
+        }
+        return syncs;
+    }
+
+    /** fsyncs every {@code stride}-th file starting at {@code first}. */
+    private static long forceShare(final List<SyncedFile> files, final int first, final int stride)
+            throws IOException {
+        long syncs = 0;
+        for (int i = first; i < files.size(); i += stride) {
+            syncs += force(files.get(i), false);
+        }
+        return syncs;
+    }
+
+    private static <T> T getUninterruptibly(final Future<T> future) throws ExecutionException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return future.get();
+                } catch (final InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Once failed, files handed over are still closed (without fsync) so descriptors do not leak. */

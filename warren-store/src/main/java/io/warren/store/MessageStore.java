@@ -58,7 +58,7 @@ public final class MessageStore implements AutoCloseable {
         try {
             final FileStore fileStore = Files.getFileStore(directory.root);
             final MetadataLog metadata = new MetadataLog(directory.meta, options.maxRecordSize());
-            commit = new GroupCommit("warren-store-sync");
+            commit = new GroupCommit("warren-store-sync", options.syncThreads());
             return new MessageStore(directory, options, commit, metadata, fileStore);
         } catch (final IOException e) {
             directory.close();

@@ -128,7 +128,7 @@ public final class MetadataLog implements AutoCloseable {
             }
             final ByteBuf view = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(image).asReadOnly());
             records = 0;
-            final SegmentScanner.Result result = SegmentScanner.scan(image, done, maxRecordSize, (offset, length) -> {
+            final SegmentScanner.Result result = SegmentScanner.scan(image, done, (offset, length) -> {
                 final int payload = RecordDescriptor.payloadOffset(offset);
                 view.setIndex(payload, payload + length);
                 records++;

@@ -107,7 +107,7 @@ public final class QueueLog implements AutoCloseable {
         if (state == State.OPEN) {
             return report;
         }
-        final QueueRecovery.Outcome outcome = QueueRecovery.run(dir, "queues/" + id + "/", maxRecordSize, visitor,
+        final QueueRecovery.Outcome outcome = QueueRecovery.run(dir, "queues/" + id + "/", visitor,
                 report);
         final List<Segment> recovered = outcome.segments();
         segments = recovered.toArray(new Segment[Math.max(8, recovered.size() + 1)]);
@@ -222,7 +222,8 @@ public final class QueueLog implements AutoCloseable {
         }
         ByteBuf record = null;
         try {
-            final FileChannel channel = segment.writer != null ? segment.writer.channel() : reader(segment);
+            final FileChannel channel = segment.writer != null && segment.writer.channel().isOpen()
+                    ? segment.writer.channel() : reader(segment);
             readHeader.clear();
             while (readHeader.hasRemaining()) {
                 if (channel.read(readHeader, offset + readHeader.position()) < 0) {
@@ -232,7 +233,7 @@ public final class QueueLog implements AutoCloseable {
             }
             final int length = readHeader.getInt(RecordDescriptor.LENGTH_OFFSET);
             final int stored = readHeader.getInt(RecordDescriptor.CRC_OFFSET);
-            if (length < 0 || length > maxRecordSize || offset + RecordDescriptor.framedLength(length) > segment.end) {
+            if (length < 0 || offset + RecordDescriptor.framedLength(length) > segment.end) {
                 throw new StoreException("record at offset " + offset + " of " + segment.path
                         + " has an impossible length " + length + " (the file changed under the store)", null);
             }
@@ -388,23 +389,41 @@ public final class QueueLog implements AutoCloseable {
     }
 
     /**
-     * Undoes a failed append so the log stays consistent: cut the partial record off. If that is
-     * not possible either, the segment is sealed at its last whole record (the next append starts
-     * a new one) and recovery will cut the partial record.
+     * Undoes a failed append so the log stays consistent: cut the partial record off. When the
+     * channel itself is gone (an interrupt of this thread closes it), the cut is made through a
+     * fresh descriptor and the segment is sealed at its last whole record: the next append starts
+     * a new one. If even that fails, recovery will cut the partial record.
      */
     private StoreException writeFailed(final Segment segment, final int length, final IOException cause) {
-        try {
-            final FileChannel channel = segment.writer.channel();
-            channel.truncate(segment.end);
-            channel.position(segment.end);
-        } catch (final IOException | RuntimeException e) {
-            LOG.warn("queue {}: could not cut a failed append off {} ({}); sealing the segment", id, segment.path,
-                    e.toString());
-            if (segment == active) {
-                sealActive();
+        final FileChannel channel = segment.writer.channel();
+        if (channel.isOpen()) {
+            try {
+                channel.truncate(segment.end);
+                channel.position(segment.end);
+                return new StoreException("could not append a record of " + length + " bytes to " + segment.path,
+                        cause);
+            } catch (final IOException | RuntimeException e) {
+                LOG.warn("queue {}: could not cut a failed append off {} ({}); sealing the segment", id,
+                        segment.path, e.toString());
             }
         }
+        cutWithFreshChannel(segment.path, segment.end);
+        sealActive();
         return new StoreException("could not append a record of " + length + " bytes to " + segment.path, cause);
+    }
+
+    /** Truncates through a new descriptor, with this thread's interrupt status set aside meanwhile. */
+    private void cutWithFreshChannel(final Path path, final long length) {
+        final boolean interrupted = Thread.interrupted();
+        try (FileChannel fresh = FileChannel.open(path, StandardOpenOption.WRITE)) {
+            fresh.truncate(length);
+        } catch (final IOException e) {
+            LOG.warn("queue {}: could not cut {} back to {} bytes ({}); recovery will", id, path, length, e.toString());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private void writeAck(final Segment segment, final int offset) {
@@ -418,6 +437,12 @@ public final class QueueLog implements AutoCloseable {
                 channel.write(ackEntry, segment.acksEnd + ackEntry.position());
             }
         } catch (final IOException e) {
+            if (segment.acks != null && !segment.acks.channel().isOpen()) {
+                // Closed by an interrupt: let the sync thread fsync what it holds; the next ack reopens.
+                segment.acks.closeAfterSync(false);
+                segment.acks = null;
+                forget(openAckFiles, segment);
+            }
             throw new StoreException("could not write the ack of offset " + offset + " to " + segment.acksPath
                     + "; the message may be delivered again after a restart", e);
         }
@@ -456,7 +481,10 @@ public final class QueueLog implements AutoCloseable {
 
     private FileChannel reader(final Segment segment) throws IOException {
         if (segment.reader != null) {
-            return segment.reader;
+            if (segment.reader.isOpen()) {
+                return segment.reader;
+            }
+            closeReader(segment); // closed by an interrupt: open it again
         }
         final int slot = freeSlot(openReaders, nextReaderVictim);
         if (openReaders[slot] != null) {

@@ -43,7 +43,6 @@ final class QueueRecovery {
 
     private final Path dir;
     private final String displayDir;
-    private final int maxRecordSize;
     private final RecoveryReport report;
     private final CRC32C crc = new CRC32C();
     /** The segment being scanned. */
@@ -53,20 +52,19 @@ final class QueueRecovery {
     private boolean directoryChanged;
     private final List<Segment> retired = new ArrayList<>();
 
-    private QueueRecovery(final Path dir, final String displayDir, final int maxRecordSize, final RecoveryReport report) {
+    private QueueRecovery(final Path dir, final String displayDir, final RecoveryReport report) {
         this.dir = dir;
         this.displayDir = displayDir;
-        this.maxRecordSize = maxRecordSize;
         this.report = report;
     }
 
     /**
      * @param displayDir how file names appear in the report, e.g. {@code "queues/ab12/"}
      */
-    static Outcome run(final Path dir, final String displayDir, final int maxRecordSize, final RecordVisitor visitor,
+    static Outcome run(final Path dir, final String displayDir, final RecordVisitor visitor,
                        final RecoveryReport report) {
         try {
-            return new QueueRecovery(dir, displayDir, maxRecordSize, report).run(visitor);
+            return new QueueRecovery(dir, displayDir, report).run(visitor);
         } catch (final IOException e) {
             throw new StoreException("could not recover " + report.source() + " from " + dir, e);
         }
@@ -125,9 +123,9 @@ final class QueueRecovery {
             return null;
         }
         report.fileRead();
-        if (size < FileHeader.LENGTH || FileHeader.isAllZero(image, 0, FileHeader.LENGTH)) {
+        if (size < FileHeader.LENGTH || FileHeader.isAllZero(image, 0, size)) {
             report.problem(name, 0, RecoveryReport.Kind.LEFTOVER_FILE, size,
-                    "segment created but its header never reached the disk; removed");
+                    "segment created but nothing of it reached the disk; removed");
             delete(segment.path, segment.acksPath);
             return null;
         }
@@ -141,7 +139,7 @@ final class QueueRecovery {
         final int[] acked = readAcks(segment);
         final ByteBuf view = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(image).asReadOnly());
         final int[] ackCursor = {0};
-        final SegmentScanner.Result result = SegmentScanner.scan(image, size, maxRecordSize, (offset, length) -> {
+        final SegmentScanner.Result result = SegmentScanner.scan(image, size, (offset, length) -> {
             final int index = segment.recordCount();
             segment.addRecord(offset);
             int a = ackCursor[0];

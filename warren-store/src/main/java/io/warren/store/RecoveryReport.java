@@ -29,7 +29,10 @@ public final class RecoveryReport {
          * Skipped; reading resumed at the next valid record, so later records are kept.
          */
         CORRUPT_RECORD(true),
-        /** Unreadable bytes at the end of a segment that is not the newest. Truncated. */
+        /**
+         * Unreadable bytes at the end of a segment that is not the newest: damage, or a machine
+         * crash before those bytes were synced (then they were never confirmed). Truncated.
+         */
         CORRUPT_TAIL(true),
         /**
          * A file whose header is unreadable or of an unknown version. Renamed to

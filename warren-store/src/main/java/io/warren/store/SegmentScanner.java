@@ -39,20 +39,24 @@ final class SegmentScanner {
         }
     }
 
+    /**
+     * Recovery believes any length up to the hard limit, not the configured maximum: lowering the
+     * setting must not turn records written before into "damage".
+     */
+    private static final int MAX_RECORD_SIZE = StoreOptions.MAX_SIZE;
+
     private final byte[] image;
     private final int size;
-    private final int maxRecordSize;
     private final CRC32C crc = new CRC32C();
 
-    private SegmentScanner(final byte[] image, final int size, final int maxRecordSize) {
+    private SegmentScanner(final byte[] image, final int size) {
         this.image = image;
         this.size = size;
-        this.maxRecordSize = maxRecordSize;
     }
 
     /** Scans {@code image[FileHeader.LENGTH, size)}; the header must have been checked already. */
-    static Result scan(final byte[] image, final int size, final int maxRecordSize, final Sink sink) {
-        return new SegmentScanner(image, size, maxRecordSize).scan(sink);
+    static Result scan(final byte[] image, final int size, final Sink sink) {
+        return new SegmentScanner(image, size).scan(sink);
     }
 
     private Result scan(final Sink sink) {
@@ -94,7 +98,7 @@ final class SegmentScanner {
             return -1;
         }
         final int length = RecordDescriptor.readInt(image, offset + RecordDescriptor.LENGTH_OFFSET);
-        if (length < 0 || length > maxRecordSize
+        if (length < 0 || length > MAX_RECORD_SIZE
                 || (long) offset + RecordDescriptor.HEADER_LENGTH + length > size) {
             return -1;
         }
@@ -135,7 +139,7 @@ final class SegmentScanner {
             return "zero-filled bytes where a record should be" + skipped;
         }
         final int length = RecordDescriptor.readInt(image, offset);
-        if (length < 0 || length > maxRecordSize) {
+        if (length < 0 || length > MAX_RECORD_SIZE) {
             return "impossible record length " + length + skipped;
         }
         if ((long) offset + RecordDescriptor.HEADER_LENGTH + length > size) {

@@ -77,7 +77,7 @@ final class SyncedFile {
         commit.enqueueClose(this);
     }
 
-    /** Sync thread: fsyncs if the file was dirty; returns whether it did. */
+    /** Sync thread (or one of its helpers): fsyncs if the file was dirty; returns whether it did. */
     boolean force() throws IOException {
         if (!dirty.getAndSet(false) || closed || discard) {
             return false;

@@ -36,8 +36,10 @@
  * returns; one sync thread ({@code warren-store-sync}) repeatedly takes all queued requests,
  * fdatasyncs each dirty file once (segments, ack files, then folders whose entries changed) and
  * runs those listeners. Requests that arrive during a round's fsyncs wait for the next round, so
- * under load one fsync covers many appends from many queues, with no timer and no added latency
- * when idle. A listener learns either that everything appended and acked before its request is
+ * under load one fsync covers many appends, with no timer and no added latency when idle. Since
+ * every queue has its own files, a round that touches many queues has one fsync per queue; those
+ * run on up to {@link io.warren.store.StoreOptions#syncThreads()} threads at once, which the file
+ * system folds into few journal commits. A listener learns either that everything appended and acked before its request is
  * durable, or the failure. A failed fsync fails the store (see {@code GroupCommit} for why it is
  * not retried). The metadata log is synced synchronously instead: changes are rare.
  *

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,7 +92,7 @@ class CorruptionTest {
         // the damaged bytes stay in place: the next start reports them again and loses nothing more
         final Outcome again = recover();
         assertThat(again.seqs()).containsExactlyElementsOf(
-                java.util.stream.Stream.concat(allBut(14).stream(), java.util.stream.Stream.of(100)).toList());
+                Stream.concat(allBut(14).stream(), Stream.of(100)).toList());
         assertThat(again.report().problems()).hasSize(1);
     }
 

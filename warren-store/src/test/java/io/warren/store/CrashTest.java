@@ -2,17 +2,13 @@ package io.warren.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,8 +23,10 @@ class CrashTest {
 
     private static final int ROUNDS = 5;
 
-    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
-    Path dataDir;
+    @TempDir
+    Path tmp;
+
+    private Path dataDir;
 
     /** Starts {@code StoreChild} in a fresh JVM with this test's class path. */
     static ProcessBuilder child(final String... args) {
@@ -46,34 +44,28 @@ class CrashTest {
 
     @Test
     void shouldKeepEveryConfirmedRecordAcrossRepeatedKills() throws Exception {
+        dataDir = tmp.resolve("data");
         final Random random = new Random();
         final Set<Integer> confirmed = new HashSet<>();
         final Set<Integer> ackIssued = new HashSet<>();
         final Set<Integer> ackConfirmed = new HashSet<>();
         int totalConfirmedLines = 0;
         for (int round = 0; round < ROUNDS; round++) {
-            final Process process = child("crash", dataDir.toString(), Integer.toString(round * 10_000_000)).start();
-            final CountDownLatch ready = new CountDownLatch(1);
-            final List<String> lines = new ArrayList<>();
-            final Thread reader = Thread.ofPlatform().start(() -> {
-                try (BufferedReader in = new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line = in.readLine(); line != null; line = in.readLine()) {
-                        if (line.equals("READY;")) {
-                            ready.countDown();
-                        } else {
-                            lines.add(line);
-                        }
-                    }
-                } catch (final IOException ignored) {
-                    // the pipe breaks when the child is killed
-                }
-            });
-            assertThat(ready.await(20, TimeUnit.SECONDS)).as("child started").isTrue();
+            // The child's stdout goes to a file, read after its death: a pipe read concurrently
+            // with the JDK's reaping of a killed process can lose the last lines.
+            final Path output = dataDir.resolveSibling("child-" + round + ".out");
+            final Process process = child("crash", dataDir.toString(), Integer.toString(round * 10_000_000))
+                    .redirectOutput(output.toFile()).start();
+            final long startDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!Files.readString(output).contains("READY;")) {
+                assertThat(process.isAlive()).as("child running").isTrue();
+                assertThat(System.nanoTime()).as("child started in time").isLessThan(startDeadline);
+                Thread.sleep(10);
+            }
             Thread.sleep(150 + random.nextInt(600));
             process.destroyForcibly();
             process.waitFor();
-            reader.join();
+            final List<String> lines = Files.readAllLines(output);
 
             for (final String line : lines) {
                 // a line without its terminator was cut by the kill: not a confirmation
@@ -97,7 +89,6 @@ class CrashTest {
                     target.add(Integer.parseInt(words[i]));
                 }
             }
-            java.nio.file.Files.write(dataDir.resolveSibling("child-" + round + ".txt"), lines);
             final int recovered = verify(confirmed, ackIssued, ackConfirmed);
             System.out.printf("round %d: %d appends and %d acks confirmed so far, %d records recovered%n",
                     round, confirmed.size(), ackConfirmed.size(), recovered);

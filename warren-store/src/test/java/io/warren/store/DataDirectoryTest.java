@@ -31,6 +31,7 @@ class DataDirectoryTest {
     void shouldRefuseASecondStoreOnTheSameFolder() {
         final Path dataDir = tmp.resolve("data");
         try (MessageStore store = MessageStore.open(dataDir, StoreOptions.defaults())) {
+            assertThat(store.dataDir()).exists();
             assertThatThrownBy(() -> MessageStore.open(dataDir, StoreOptions.defaults()))
                     .isInstanceOf(StoreException.class).hasMessageContaining("in use");
         }

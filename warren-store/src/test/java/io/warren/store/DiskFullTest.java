@@ -4,7 +4,7 @@ import static io.warren.store.TestRecords.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.warren.store.TestRecords.Recovered;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,18 +22,19 @@ import org.junit.jupiter.api.io.TempDir;
 class DiskFullTest {
 
     @TempDir
-    Path dataDir;
+    Path tmp;
 
     @Test
     void shouldFailAppendsCleanlyAndLeaveALogThatRecoversEveryAppendedRecord() throws Exception {
+        final Path dataDir = tmp.resolve("data");
         final ProcessBuilder child = CrashTest.child("fill", dataDir.toString());
         final String command = String.join(" ", child.command().stream().map(DiskFullTest::quote).toList());
         // 200 KiB per file: well below the 1 MiB segment, so the failure comes mid-record
+        final Path output = tmp.resolve("child.out");
         final Process process = new ProcessBuilder("bash", "-c", "ulimit -f 200 && exec " + command)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(output.toFile()).start();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        final List<String> lines = List.of(new String(process.getInputStream().readAllBytes(),
-                StandardCharsets.UTF_8).split("\n")).stream().filter(l -> l.endsWith(";")).toList();
+        final List<String> lines = Files.readAllLines(output).stream().filter(l -> l.endsWith(";")).toList();
 
         assertThat(lines).hasSize(4);
         final int appended = Integer.parseInt(lines.get(0).replaceAll("[^0-9]", ""));

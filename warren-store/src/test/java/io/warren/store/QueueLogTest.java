@@ -149,6 +149,24 @@ class QueueLogTest {
     }
 
     @Test
+    void shouldDeleteAtRecoveryASegmentAckedWhileItWasActive() throws IOException {
+        final QueueLog log = store.openQueue("q1");
+        for (final long position : appendAll(log, 0, 3, 100)) {
+            log.ack(position);
+        }
+        store.syncAsync().join();
+        assertThat(segmentFiles("q1")).containsExactly("00000000000000000001.seg");
+
+        final QueueLog reopened = reopen("q1");
+        final RecoveryReport report = reopened.recover((position, record) -> { });
+        assertThat(report.records()).isZero();
+        assertThat(report.ackedRecords()).isEqualTo(3);
+        store.syncAsync().join();
+        assertThat(segmentFiles("q1")).isEmpty();
+        assertThat(Position.segment(reopened.append(record(9, 10)))).isEqualTo(2);
+    }
+
+    @Test
     void shouldPurgeEverythingAndKeepAppending() throws IOException {
         final QueueLog log = store.openQueue("q1");
         final List<Long> purged = appendAll(log, 0, 50, 300);

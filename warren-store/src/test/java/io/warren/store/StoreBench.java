@@ -40,7 +40,8 @@ public final class StoreBench {
         final LongAdder appended = new LongAdder();
         final LongAdder confirmed = new LongAdder();
         final List<long[]> firstQueuePositions = new ArrayList<>();
-        try (MessageStore store = MessageStore.open(dataDir, StoreOptions.defaults())) {
+        final MessageStore store = MessageStore.open(dataDir, StoreOptions.defaults());
+        try {
             final long deadline = System.nanoTime() + seconds * 1_000_000_000L;
             final List<Thread> workers = new ArrayList<>();
             final long start = System.nanoTime();
@@ -122,6 +123,7 @@ public final class StoreBench {
                 System.out.printf("drain:     %,.0f read+ack/s (one queue, one thread)%n", positions.length / drainSeconds);
             }
         } finally {
+            store.close();
             if (args.length <= 6) {
                 DataDirectory.deleteTree(dataDir);
             }
