@@ -16,9 +16,13 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.warren.broker.auth.UserRegistry;
+import io.warren.broker.durable.DefinitionsRecovery;
+import io.warren.broker.durable.DurableDefinitions;
 import io.warren.broker.connection.AmqpConnection;
 import io.warren.broker.vhost.VirtualHostRegistry;
 import io.warren.codec.FrameDecoder;
+import io.warren.store.MessageStore;
+import io.warren.store.StoreOptions;
 import io.warren.codec.ProtocolConstants;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,6 +45,7 @@ public final class Broker implements BrokerContext {
   private final UserRegistry users = new UserRegistry();
   private final VirtualHostRegistry vhosts = new VirtualHostRegistry();
   private final Set<AmqpConnection> connections = ConcurrentHashMap.newKeySet();
+  private MessageStore store;
 
   private EventLoopGroup acceptorGroup;
   private EventLoopGroup ioGroup;
@@ -59,6 +64,10 @@ public final class Broker implements BrokerContext {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create data folder " + config.dataDir(), e);
     }
+    store = MessageStore.open(config.dataDir(), StoreOptions.defaults());
+    DurableDefinitions definitions = new DurableDefinitions(store);
+    vhosts.setPersistence(definitions);
+    DefinitionsRecovery.Summary recovered = DefinitionsRecovery.restore(definitions, vhosts, store);
     users.addWithPassword(config.defaultUser(), config.defaultPassword(), Set.of("administrator"));
     vhosts.add(config.defaultVhost());
 
@@ -97,8 +106,10 @@ public final class Broker implements BrokerContext {
           + e.getMessage(), e);
     }
     port = ((InetSocketAddress) listener.localAddress()).getPort();
-    LOG.info("Warren started on {}:{} ({}, data in {}) in {} ms", config.bindAddress(), port,
-        epoll ? "epoll" : "nio", config.dataDir().toAbsolutePath(), (System.nanoTime() - started) / 1_000_000);
+    LOG.info("Warren started on {}:{} ({}, data in {}) in {} ms; recovered {} exchanges, {} queues, {} bindings, "
+        + "{} messages", config.bindAddress(), port, epoll ? "epoll" : "nio", config.dataDir().toAbsolutePath(),
+        (System.nanoTime() - started) / 1_000_000, recovered.exchanges(), recovered.queues(), recovered.bindings(),
+        recovered.messages());
   }
 
   /** The port the AMQP listener is bound to (useful after starting on port 0). */
@@ -123,6 +134,15 @@ public final class Broker implements BrokerContext {
       acceptorGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
       acceptorGroup = null;
     }
+    if (store != null) {
+      store.close(); // after the event loops: nothing appends any more
+      store = null;
+    }
+  }
+
+  @Override
+  public MessageStore store() {
+    return store;
   }
 
   @Override

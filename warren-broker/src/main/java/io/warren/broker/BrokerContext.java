@@ -14,6 +14,9 @@ public interface BrokerContext {
 
   VirtualHostRegistry vhosts();
 
+  /** The message store under the data folder. */
+  io.warren.store.MessageStore store();
+
   /** Live connections (concurrent set). */
   Set<AmqpConnection> connections();
 }

@@ -2,7 +2,6 @@ package io.warren.server;
 
 import io.warren.broker.Broker;
 import io.warren.broker.BrokerConfig;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -55,7 +54,8 @@ public final class WarrenServer implements Callable<Integer> {
       config = config.withDataDir(dataDir);
     }
 
-    try (DataDirLock lock = DataDirLock.acquire(config.dataDir())) {
+    try {
+      // The store locks the data folder: a second broker on it fails here with a clear message.
       Broker broker = new Broker(config);
       broker.start();
       CountDownLatch stopped = new CountDownLatch(1);
@@ -66,10 +66,7 @@ public final class WarrenServer implements Callable<Integer> {
       }, "warren-shutdown"));
       stopped.await();
       return 0;
-    } catch (DataDirLock.AlreadyLockedException e) {
-      System.err.println("warren: " + e.getMessage());
-      return 2;
-    } catch (IllegalStateException | IOException e) {
+    } catch (RuntimeException e) {
       System.err.println("warren: " + e.getMessage());
       return 1;
     }

@@ -1,9 +1,11 @@
 package io.warren.broker.channel;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.internal.PlatformDependent;
 import io.warren.broker.AmqpException;
 import io.warren.broker.auth.User;
+import io.warren.broker.durable.MessageRecord;
 import io.warren.broker.exchange.Exchange;
 import io.warren.broker.exchange.RouteScratch;
 import io.warren.broker.message.Expiration;
@@ -121,8 +123,11 @@ public final class AmqpChannel implements ConsumerOwner {
 
   private boolean confirmMode;
   private long publishSequence;
-  private long confirmedUpTo;
   private long confirmsWritten;
+  /** The newest publish that went to disk and so must be synced before it is confirmed. */
+  private long lastDurableSeq;
+  private long syncRequestedUpTo;
+  private long syncedUpTo;
 
   private TxBuffer tx;
 
@@ -474,14 +479,51 @@ public final class AmqpChannel implements ConsumerOwner {
       }
       return;
     }
-    for (int i = 0, n = queues.size(); i < n; i++) {
-      AmqpQueue q = queues.get(i);
-      q.enqueue(message);
-      if (q.isOverloaded()) {
-        connection.pausePublishing(q);
-      }
+    if ((enqueueAll(message, queues) & PERSISTED) != 0 && confirmMode) {
+      lastDurableSeq = publishSequence;
     }
     afterRouting(publish, message, !queues.isEmpty());
+  }
+
+  /** {@link #enqueueAll} outcome bits. */
+  private static final int ENQUEUED = 1;
+  private static final int PERSISTED = 2;
+
+  /**
+   * Enqueues a message on every queue it was routed to. A persistent message is encoded once
+   * and written to the log of each durable queue. Returns {@link #ENQUEUED} if any queue took
+   * it and {@link #PERSISTED} if any log did (a confirm must then wait for the disk).
+   */
+  private int enqueueAll(Message message, List<AmqpQueue> queues) {
+    boolean persistent = message.persistent();
+    ByteBuf record = null;
+    int outcome = 0;
+    try {
+      for (int i = 0, n = queues.size(); i < n; i++) {
+        AmqpQueue q = queues.get(i);
+        boolean enqueued;
+        if (persistent && q.persistsMessages()) {
+          if (record == null) {
+            record = MessageRecord.encode(ByteBufAllocator.DEFAULT, message);
+          }
+          enqueued = q.enqueue(message, record);
+          outcome |= PERSISTED;
+        } else {
+          enqueued = q.enqueue(message);
+        }
+        if (enqueued) {
+          outcome |= ENQUEUED;
+        }
+        if (q.isOverloaded()) {
+          connection.pausePublishing(q);
+        }
+      }
+    } finally {
+      if (record != null) {
+        record.release();
+      }
+    }
+    return outcome;
   }
 
   /** user_id must name the authenticated user (unless it may impersonate); expiration must parse. */
@@ -501,7 +543,6 @@ public final class AmqpChannel implements ConsumerOwner {
       returnUnroutable(publish, message);
     }
     if (confirmMode) {
-      confirmedUpTo = publishSequence;
       connection.flushSoonWithConfirms(this);
     }
   }
@@ -514,11 +555,35 @@ public final class AmqpChannel implements ConsumerOwner {
 
   /** Writes one basic.ack covering every publish confirmed since the last one (called before a flush). */
   public void writePendingConfirms() {
-    if (confirmMode && confirmedUpTo > confirmsWritten && state == State.OPEN) {
-      boolean multiple = confirmedUpTo - confirmsWritten > 1;
-      send(new BasicAck(confirmedUpTo, multiple));
-      confirmsWritten = confirmedUpTo;
+    if (!confirmMode || state != State.OPEN) {
+      return;
     }
+    if (lastDurableSeq > syncRequestedUpTo) {
+      requestSync(publishSequence);
+    }
+    // Everything up to the newest publish is confirmed once every persistent one is on disk;
+    // until then only what the last completed sync covers.
+    long frontier = lastDurableSeq <= syncedUpTo ? publishSequence : syncedUpTo;
+    if (frontier > confirmsWritten) {
+      send(new BasicAck(frontier, frontier - confirmsWritten > 1));
+      confirmsWritten = frontier;
+    }
+  }
+
+  /**
+   * One group-commit request per read batch covers every persistent publish so far; its
+   * completion releases their confirms (or nacks them if the disk failed).
+   */
+  private void requestSync(long upTo) {
+    syncRequestedUpTo = upTo;
+    connection.syncStore(failure -> {
+      if (failure != null && upTo > confirmsWritten && state == State.OPEN) {
+        send(new BasicNack(upTo, upTo - confirmsWritten > 1, false));
+        confirmsWritten = upTo;
+      }
+      syncedUpTo = Math.max(syncedUpTo, upTo);
+      connection.flushSoonWithConfirms(this);
+    });
   }
 
   private void onConfirmSelect(ConfirmSelect m) {
@@ -548,11 +613,11 @@ public final class AmqpChannel implements ConsumerOwner {
     if (tx == null) {
       throw AmqpException.preconditionFailed("channel is not transactional");
     }
+    boolean persisted = false;
     for (TxBuffer.PendingPublish p : tx.publishes) {
-      boolean enqueued = false;
-      for (AmqpQueue q : p.queues()) {
-        enqueued |= q.enqueue(p.message());
-      }
+      int outcome = enqueueAll(p.message(), p.queues());
+      persisted |= (outcome & PERSISTED) != 0;
+      boolean enqueued = (outcome & ENQUEUED) != 0;
       if (!enqueued && p.publish().mandatory()) {
         // no queue matched, or every queue it matched was deleted before the commit
         returnUnroutable(p.publish(), p.message());
@@ -566,7 +631,15 @@ public final class AmqpChannel implements ConsumerOwner {
     tx.clear();
     settle(acked);
     requeueAll(requeued);
-    send(new TxCommitOk());
+    if (persisted) {
+      // commit-ok promises the persistent messages are on disk
+      connection.syncStore(failure -> {
+        send(new TxCommitOk());
+        connection.requestFlush();
+      });
+    } else {
+      send(new TxCommitOk());
+    }
   }
 
   private void onTxRollback() {
@@ -738,12 +811,12 @@ public final class AmqpChannel implements ConsumerOwner {
     if (deliveries.isEmpty()) {
       return;
     }
-    Map<AmqpQueue, int[]> perQueue = new IdentityHashMap<>(2);
+    Map<AmqpQueue, List<QueueEntry>> perQueue = new IdentityHashMap<>(2);
     for (Delivery d : deliveries) {
-      perQueue.computeIfAbsent(d.entry.queue(), q -> new int[1])[0]++;
+      perQueue.computeIfAbsent(d.entry.queue(), q -> new ArrayList<>()).add(d.entry);
       returnCredit(d);
     }
-    perQueue.forEach((q, count) -> q.settle(count[0]));
+    perQueue.forEach(AmqpQueue::settle);
     if (channelPrefetch != 0) {
       // the shared limit has room again: any of this channel's consumers may take it
       redispatchConsumedQueues();

@@ -40,6 +40,12 @@ public interface ChannelSink {
   /** A queue this connection published to is overloaded: stop reading until it drains. */
   void pausePublishing(io.warren.broker.queue.AmqpQueue queue);
 
+  /**
+   * Asks the store to make everything written so far durable; {@code onDurable} then runs on
+   * this connection's event loop with null, or with the failure.
+   */
+  void syncStore(java.util.function.Consumer<io.warren.store.StoreException> onDurable);
+
   /** The channel finished closing: its number may be reused. */
   void channelClosed(int number);
 }

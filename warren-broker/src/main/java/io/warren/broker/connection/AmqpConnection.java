@@ -601,6 +601,11 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     });
   }
 
+  @Override
+  public void syncStore(java.util.function.Consumer<io.warren.store.StoreException> onDurable) {
+    broker.store().sync(failure -> ctx.executor().execute(() -> onDurable.accept(failure)));
+  }
+
   /** True while the connection is paused by flow control (RabbitMQ's "flow" state). */
   public boolean isFlowPaused() {
     return !pausedBy.isEmpty();

@@ -1,6 +1,9 @@
 package io.warren.broker.queue;
 
+import io.netty.buffer.ByteBuf;
 import io.warren.broker.message.Message;
+import io.warren.store.QueueLog;
+import io.warren.store.RecoveryReport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +35,8 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   private final Owner owner;
 
   private final ReentrantLock lock = new ReentrantLock();
+  /** The log of a durable queue's persistent messages; null for transient queues. */
+  private QueueLog log;
   private final ReadyList ready = new ReadyList();
   private final ArrayList<Consumer> consumers = new ArrayList<>();
   private int nextConsumer;
@@ -92,14 +97,55 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
     return arguments;
   }
 
-  /** Adds a message and dispatches it if a consumer can take it. Returns false if the queue is gone. */
+  /** Gives a durable queue its log; called once, before the queue is visible to anyone. */
+  public void attachLog(QueueLog queueLog) {
+    this.log = queueLog;
+  }
+
+  /** Whether persistent messages published to this queue are written to disk. */
+  public boolean persistsMessages() {
+    return log != null;
+  }
+
+  /**
+   * Loads the messages a previous run left in the log, in their order, marked redelivered
+   * (RabbitMQ's promise: a message that may have been delivered before says so).
+   */
+  public RecoveryReport recover(java.util.function.Function<ByteBuf, Message> decoder) {
+    lock.lock();
+    try {
+      return log.recover((position, record) -> {
+        QueueEntry entry = new QueueEntry(this, decoder.apply(record), nextSequence++);
+        entry.setPosition(position);
+        entry.markRedelivered();
+        ready.add(entry);
+      });
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Adds a transient message (or one this queue does not persist); see {@link #enqueue(Message, ByteBuf)}. */
   public boolean enqueue(Message message) {
+    return enqueue(message, null);
+  }
+
+  /**
+   * Adds a message and dispatches it if a consumer can take it. {@code record} is the message's
+   * encoded form when it is persistent; a durable queue appends it to its log before anything
+   * else can happen to the message. Returns false if the queue is gone.
+   */
+  public boolean enqueue(Message message, ByteBuf record) {
     lock.lock();
     try {
       if (deleted) {
         return false;
       }
-      ready.add(new QueueEntry(this, message, nextSequence++));
+      QueueEntry entry = new QueueEntry(this, message, nextSequence++);
+      if (record != null && log != null) {
+        entry.setPosition(log.append(record));
+      }
+      ready.add(entry);
       dispatchLocked();
       if (ready.size() > FLOW_HIGH && !consumers.isEmpty()) {
         overloaded = true;
@@ -127,7 +173,15 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
       if (!consumers.isEmpty() && (consumer.exclusive() || consumers.get(0).exclusive())) {
         throw new ExclusiveConsumerConflict();
       }
-      consumers.add(consumer);
+      // kept sorted by priority, highest first; equal priorities in arrival order
+      int at = consumers.size();
+      while (at > 0 && consumers.get(at - 1).priority() < consumer.priority()) {
+        at--;
+      }
+      consumers.add(at, consumer);
+      if (at < nextConsumer) {
+        nextConsumer++;
+      }
       hadConsumer = true;
     } finally {
       lock.unlock();
@@ -165,8 +219,12 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
     lock.lock();
     try {
       QueueEntry entry = ready.poll();
-      if (entry != null && !noAck) {
-        unacked++;
+      if (entry != null) {
+        if (noAck) {
+          forgetLocked(entry);
+        } else {
+          unacked++;
+        }
       }
       relieveFlowLocked();
       return entry;
@@ -185,13 +243,23 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
     }
   }
 
-  /** An unacked delivery was acked, or rejected without requeue: it leaves the queue for good. */
-  public void settle(int count) {
+  /** Unacked deliveries were acked, or rejected without requeue: they leave the queue for good. */
+  public void settle(List<QueueEntry> entries) {
     lock.lock();
     try {
-      unacked -= count;
+      unacked -= entries.size();
+      for (QueueEntry e : entries) {
+        forgetLocked(e);
+      }
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** The message has left the queue for good: its log record is acked. */
+  private void forgetLocked(QueueEntry e) {
+    if (e.position() >= 0 && log != null && !deleted) {
+      log.ack(e.position());
     }
   }
 
@@ -278,7 +346,7 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   public int purge() {
     lock.lock();
     try {
-      int purged = ready.clear();
+      int purged = ready.clear(this::forgetLocked);
       relieveFlowLocked();
       return purged;
     } finally {
@@ -299,7 +367,7 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
         return 0;
       }
       deleted = true;
-      count = ready.clear();
+      count = ready.clear(e -> { });
       relieveFlowLocked();
       cancelled = new ArrayList<>(consumers);
       consumers.clear();
@@ -371,27 +439,51 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   private void dispatchToConsumersLocked() {
     int n = consumers.size();
     while (n > 0 && !ready.isEmpty()) {
-      Consumer consumer = null;
-      for (int tried = 0; tried < n; tried++) {
-        if (nextConsumer >= n) {
-          nextConsumer = 0;
-        }
-        Consumer candidate = consumers.get(nextConsumer++);
-        if (candidate.hasCredit()) {
-          consumer = candidate;
-          break;
-        }
-      }
+      Consumer consumer = nextConsumerWithCredit();
       if (consumer == null) {
         return;
       }
       QueueEntry entry = ready.poll();
       consumer.takeCredit();
-      if (!consumer.noAck()) {
+      if (consumer.noAck()) {
+        forgetLocked(entry); // delivered without ack: it will not come back
+      } else {
         unacked++;
       }
       consumer.owner().deliver(consumer, entry);
     }
+  }
+
+  /**
+   * Round-robin among the highest-priority consumers that have credit; a lower priority gets a
+   * message only when every higher one is full (RabbitMQ's consumer priorities). Without
+   * x-priority all consumers form one group and this is plain round-robin.
+   */
+  private Consumer nextConsumerWithCredit() {
+    int n = consumers.size();
+    int groupStart = 0;
+    while (groupStart < n) {
+      int priority = consumers.get(groupStart).priority();
+      int groupEnd = n;
+      if (consumers.get(n - 1).priority() != priority) {
+        groupEnd = groupStart + 1;
+        while (consumers.get(groupEnd).priority() == priority) {
+          groupEnd++;
+        }
+      }
+      int size = groupEnd - groupStart;
+      int start = nextConsumer >= groupStart && nextConsumer < groupEnd ? nextConsumer - groupStart : 0;
+      for (int tried = 0; tried < size; tried++) {
+        int i = groupStart + (start + tried) % size;
+        Consumer candidate = consumers.get(i);
+        if (candidate.hasCredit()) {
+          nextConsumer = i + 1;
+          return candidate;
+        }
+      }
+      groupStart = groupEnd;
+    }
+    return null;
   }
 
   @Override

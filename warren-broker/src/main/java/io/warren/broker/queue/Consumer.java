@@ -20,6 +20,8 @@ public final class Consumer {
   private final boolean exclusive;
   private final int prefetch;
   private final java.util.Map<String, Object> arguments;
+  /** x-priority: while a higher-priority consumer has credit, lower ones get nothing. */
+  private final int priority;
   private final AtomicInteger unacked = new AtomicInteger();
 
   public Consumer(String tag, AmqpQueue queue, ConsumerOwner owner, boolean noAck, boolean exclusive,
@@ -31,6 +33,7 @@ public final class Consumer {
     this.exclusive = exclusive;
     this.prefetch = prefetch;
     this.arguments = arguments;
+    this.priority = arguments.get("x-priority") instanceof Number p ? p.intValue() : 0;
   }
 
   public String tag() {
@@ -51,6 +54,10 @@ public final class Consumer {
 
   public boolean exclusive() {
     return exclusive;
+  }
+
+  public int priority() {
+    return priority;
   }
 
   public int prefetch() {

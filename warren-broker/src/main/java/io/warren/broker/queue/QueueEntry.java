@@ -13,6 +13,8 @@ public final class QueueEntry {
   private final Message message;
   private final long sequence;
   private boolean redelivered;
+  /** Where the message is in the queue's log, or -1 if it is not on disk (transient). */
+  private long position = -1;
 
   QueueEntry(AmqpQueue queue, Message message, long sequence) {
     this.queue = queue;
@@ -37,6 +39,15 @@ public final class QueueEntry {
   /** Position in the queue: entries with smaller sequences were enqueued earlier. */
   public long sequence() {
     return sequence;
+  }
+
+  /** The message's position in its queue's log, or -1 when it is not persisted. */
+  public long position() {
+    return position;
+  }
+
+  void setPosition(long position) {
+    this.position = position;
   }
 
   public boolean redelivered() {

@@ -63,9 +63,12 @@ final class ReadyList {
     }
   }
 
-  /** Removes everything and returns how many entries there were. */
-  int clear() {
+  /** Removes everything, handing each entry to {@code removed}, and returns how many there were. */
+  int clear(java.util.function.Consumer<QueueEntry> removed) {
     int n = entries.size();
+    for (QueueEntry e : entries) {
+      removed.accept(e);
+    }
     entries.clear();
     bodyBytes = 0;
     return n;

@@ -33,8 +33,16 @@ public final class VirtualHost implements AmqpQueue.Owner {
   /** Direct reply-to: the channel consuming amq.rabbitmq.reply-to, by the key in its reply address. */
   private final ConcurrentHashMap<String, ConsumerOwner> replyConsumers = new ConcurrentHashMap<>();
 
+  private final Persistence persistence;
+
+  /** A vhost whose definitions and messages are not kept anywhere (tests, tools). */
   public VirtualHost(String name) {
+    this(name, Persistence.NONE);
+  }
+
+  public VirtualHost(String name, Persistence persistence) {
     this.name = name;
+    this.persistence = persistence;
     for (ExchangeType type : ExchangeType.values()) {
       addExchange("amq." + type.amqpName(), type);
     }
@@ -114,6 +122,9 @@ public final class VirtualHost implements AmqpQueue.Owner {
     if (existing == null) {
       checkNotReserved("exchange", exchangeName);
       Exchange x = Exchange.create(exchangeName, name, type, durable, autoDelete, internal, arguments);
+      if (durable) {
+        persistence.exchangeAdded(x);
+      }
       exchanges.put(exchangeName, x);
       return x;
     }
@@ -158,6 +169,9 @@ public final class VirtualHost implements AmqpQueue.Owner {
   private void removeExchange(Exchange x) {
     exchanges.remove(x.name(), x);
     x.markDeleted();
+    if (x.durable()) {
+      persistence.exchangeRemoved(x); // its durable bindings go with it
+    }
     // Bindings to this exchange from other exchanges go with it.
     for (Exchange source : exchanges.values()) {
       if (!source.unbindAll(x).isEmpty()) {
@@ -182,6 +196,9 @@ public final class VirtualHost implements AmqpQueue.Owner {
       QueueArguments.validate(queueName, name, arguments);
       AmqpQueue q = new AmqpQueue(queueName, name, durable, autoDelete, exclusive ? connection : null, arguments,
           this);
+      if (isDurable(q)) {
+        q.attachLog(persistence.queueAdded(q));
+      }
       queues.put(queueName, q);
       return q;
     }
@@ -224,6 +241,9 @@ public final class VirtualHost implements AmqpQueue.Owner {
       return 0;
     }
     int count = q.delete();
+    if (isDurable(q)) {
+      persistence.queueRemoved(q); // its durable bindings go with it
+    }
     for (Exchange source : exchanges.values()) {
       if (!source.unbindAll(q).isEmpty()) {
         autoDeleteIfUnbound(source);
@@ -282,7 +302,10 @@ public final class VirtualHost implements AmqpQueue.Owner {
         throw AmqpException.preconditionFailed("%s", invalid);
       }
     }
-    source.bind(new Binding(source, destination, bindingKey, arguments));
+    Binding binding = new Binding(source, destination, bindingKey, arguments);
+    if (source.bind(binding) && isDurable(binding)) {
+      persistence.bindingAdded(binding);
+    }
   }
 
   /**
@@ -296,7 +319,11 @@ public final class VirtualHost implements AmqpQueue.Owner {
     if (source == null || destination == null) {
       return;
     }
-    if (source.unbind(new Binding(source, destination, bindingKey, arguments))) {
+    Binding binding = new Binding(source, destination, bindingKey, arguments);
+    if (source.unbind(binding)) {
+      if (isDurable(binding)) {
+        persistence.bindingRemoved(binding);
+      }
       autoDeleteIfUnbound(source);
     }
   }
@@ -328,6 +355,25 @@ public final class VirtualHost implements AmqpQueue.Owner {
     if (source.autoDelete() && !source.hasBindings()) {
       removeExchange(source);
     }
+  }
+
+  // ---- durability ----
+
+  /** RabbitMQ keeps durable queues across restarts, except exclusive ones (they die with their connection). */
+  private static boolean isDurable(AmqpQueue q) {
+    return q.durable() && !q.exclusive();
+  }
+
+  /** A binding is durable when both of its ends are. */
+  private static boolean isDurable(Binding b) {
+    if (!b.source().durable()) {
+      return false;
+    }
+    return switch (b.destination()) {
+      case AmqpQueue q -> isDurable(q);
+      case Exchange x -> x.durable();
+      default -> false;
+    };
   }
 
   // ---- checks with RabbitMQ's texts ----

@@ -7,6 +7,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class VirtualHostRegistry {
 
   private final ConcurrentHashMap<String, VirtualHost> byName = new ConcurrentHashMap<>();
+  private volatile Persistence persistence = Persistence.NONE;
+
+  /** Where vhosts created from now on report their durable definitions. */
+  public void setPersistence(Persistence persistence) {
+    this.persistence = persistence;
+  }
 
   /** The vhost, or null. */
   public VirtualHost get(String name) {
@@ -15,7 +21,7 @@ public final class VirtualHostRegistry {
 
   /** Creates the vhost if it does not exist; returns it either way. */
   public VirtualHost add(String name) {
-    return byName.computeIfAbsent(name, VirtualHost::new);
+    return byName.computeIfAbsent(name, n -> new VirtualHost(n, persistence));
   }
 
   public VirtualHost remove(String name) {
