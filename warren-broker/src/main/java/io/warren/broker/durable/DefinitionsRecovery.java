@@ -55,7 +55,7 @@ public final class DefinitionsRecovery {
             AmqpQueue q = vhost.declareQueue(string(d, "name"), true, true, false, bool(d, "auto_delete"),
                 table(d, "arguments"), null);
             liveQueueIds.add(string(d, "id"));
-            RecoveryReport report = q.recover(MessageRecord::decode);
+            RecoveryReport report = q.recover();
             if (report.hasCorruption()) {
               LOG.warn("queue '{}' in vhost '{}': recovered {} messages from a damaged log: {}", q.name(),
                   vhostName, q.messageCount(), report.problems());

@@ -20,6 +20,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AmqpQueue.class);
+
   /** Callbacks into the vhost that owns this queue. */
   public interface Owner {
     /** The queue lost its last consumer and is auto-delete: remove it. */
@@ -37,6 +39,8 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   private final ReentrantLock lock = new ReentrantLock();
   /** The log of a durable queue's persistent messages; null for transient queues. */
   private QueueLog log;
+  /** Turns a log record back into a message (for paged-out entries). */
+  private java.util.function.Function<ByteBuf, Message> decoder;
   private final ReadyList ready = new ReadyList();
   private final ArrayList<Consumer> consumers = new ArrayList<>();
   private int nextConsumer;
@@ -53,6 +57,13 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   static final int FLOW_HIGH = 20_000;
   static final int FLOW_LOW = 10_000;
   private volatile boolean overloaded;
+
+  /**
+   * Deep queues: beyond this many ready messages, a persistent message in a durable queue keeps
+   * no copy in memory, only its position in the log; it is read back when it reaches a consumer.
+   * So a backlog of millions costs a small entry per message, not its body.
+   */
+  static final int IN_MEMORY_MESSAGES = 8_192;
   private final ArrayList<FlowControlled> pausedPublishers = new ArrayList<>();
 
   public AmqpQueue(String name, String vhost, boolean durable, boolean autoDelete, Object exclusiveOwner,
@@ -98,8 +109,9 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   }
 
   /** Gives a durable queue its log; called once, before the queue is visible to anyone. */
-  public void attachLog(QueueLog queueLog) {
+  public void attachLog(QueueLog queueLog, java.util.function.Function<ByteBuf, Message> recordDecoder) {
     this.log = queueLog;
+    this.decoder = recordDecoder;
   }
 
   /** Whether persistent messages published to this queue are written to disk. */
@@ -111,11 +123,12 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
    * Loads the messages a previous run left in the log, in their order, marked redelivered
    * (RabbitMQ's promise: a message that may have been delivered before says so).
    */
-  public RecoveryReport recover(java.util.function.Function<ByteBuf, Message> decoder) {
+  public RecoveryReport recover() {
     lock.lock();
     try {
       return log.recover((position, record) -> {
-        QueueEntry entry = new QueueEntry(this, decoder.apply(record), nextSequence++);
+        boolean keepInMemory = ready.size() < IN_MEMORY_MESSAGES;
+        QueueEntry entry = new QueueEntry(this, keepInMemory ? decoder.apply(record) : null, nextSequence++);
         entry.setPosition(position);
         entry.markRedelivered();
         ready.add(entry);
@@ -144,6 +157,9 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
       QueueEntry entry = new QueueEntry(this, message, nextSequence++);
       if (record != null && log != null) {
         entry.setPosition(log.append(record));
+        if (ready.size() >= IN_MEMORY_MESSAGES) {
+          entry.pageOut();
+        }
       }
       ready.add(entry);
       dispatchLocked();
@@ -218,7 +234,7 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   public QueueEntry poll(boolean noAck) {
     lock.lock();
     try {
-      QueueEntry entry = ready.poll();
+      QueueEntry entry = pollLoaded();
       if (entry != null) {
         if (noAck) {
           forgetLocked(entry);
@@ -254,6 +270,31 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
     } finally {
       lock.unlock();
     }
+  }
+
+  /** The next ready entry with its message in memory (read back from the log if paged out). */
+  private QueueEntry pollLoaded() {
+    QueueEntry entry;
+    while ((entry = ready.poll()) != null) {
+      if (!entry.isPagedOut()) {
+        return entry;
+      }
+      ByteBuf record = null;
+      try {
+        record = log.read(entry.position());
+        entry.pageIn(decoder.apply(record));
+        return entry;
+      } catch (RuntimeException e) {
+        // a damaged record: RabbitMQ would also lose it; the rest of the queue goes on
+        LOG.error("{}: cannot read message at {}; dropping it", this, io.warren.store.Position.toString(entry.position()), e);
+        forgetLocked(entry);
+      } finally {
+        if (record != null) {
+          record.release();
+        }
+      }
+    }
+    return null;
   }
 
   /** The message has left the queue for good: its log record is acked. */
@@ -443,7 +484,10 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
       if (consumer == null) {
         return;
       }
-      QueueEntry entry = ready.poll();
+      QueueEntry entry = pollLoaded();
+      if (entry == null) {
+        return;
+      }
       consumer.takeCredit();
       if (consumer.noAck()) {
         forgetLocked(entry); // delivered without ack: it will not come back

@@ -10,7 +10,8 @@ import io.warren.broker.message.Message;
 public final class QueueEntry {
 
   private final AmqpQueue queue;
-  private final Message message;
+  /** Null while paged out: the message is then only in the queue's log, at {@link #position}. */
+  private Message message;
   private final long sequence;
   private boolean redelivered;
   /** Where the message is in the queue's log, or -1 if it is not on disk (transient). */
@@ -32,8 +33,24 @@ public final class QueueEntry {
     return queue;
   }
 
+  /** The message; never null once the entry has left the ready list (queues load it first). */
   public Message message() {
     return message;
+  }
+
+  boolean isPagedOut() {
+    return message == null;
+  }
+
+  /** Drops the in-memory copy of a message that is safely in the log. */
+  void pageOut() {
+    if (position >= 0) {
+      message = null;
+    }
+  }
+
+  void pageIn(Message loaded) {
+    message = loaded;
   }
 
   /** Position in the queue: entries with smaller sequences were enqueued earlier. */

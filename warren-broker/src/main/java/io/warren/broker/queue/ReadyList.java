@@ -19,15 +19,19 @@ final class ReadyList {
 
   void add(QueueEntry entry) {
     entries.addLast(entry);
-    bodyBytes += entry.message().bodySize();
+    bodyBytes += bytesInMemory(entry);
   }
 
   QueueEntry poll() {
     QueueEntry entry = entries.pollFirst();
     if (entry != null) {
-      bodyBytes -= entry.message().bodySize();
+      bodyBytes -= bytesInMemory(entry);
     }
     return entry;
+  }
+
+  private static int bytesInMemory(QueueEntry e) {
+    return e.isPagedOut() ? 0 : e.message().bodySize();
   }
 
   QueueEntry peek() {
@@ -59,7 +63,7 @@ final class ReadyList {
       }
     }
     for (QueueEntry e : requeued) {
-      bodyBytes += e.message().bodySize();
+      bodyBytes += bytesInMemory(e);
     }
   }
 
@@ -82,6 +86,7 @@ final class ReadyList {
     return entries.isEmpty();
   }
 
+  /** Bytes of message bodies held in memory (paged-out entries count nothing). */
   long bodyBytes() {
     return bodyBytes;
   }

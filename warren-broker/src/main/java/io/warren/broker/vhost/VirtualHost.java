@@ -197,7 +197,7 @@ public final class VirtualHost implements AmqpQueue.Owner {
       AmqpQueue q = new AmqpQueue(queueName, name, durable, autoDelete, exclusive ? connection : null, arguments,
           this);
       if (isDurable(q)) {
-        q.attachLog(persistence.queueAdded(q));
+        q.attachLog(persistence.queueAdded(q), io.warren.broker.durable.MessageRecord::decode);
       }
       queues.put(queueName, q);
       return q;
