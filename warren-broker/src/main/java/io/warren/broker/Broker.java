@@ -15,6 +15,10 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.warren.broker.auth.PermissionRegistry;
+import io.warren.broker.auth.Permissions;
+import io.warren.broker.auth.User;
+import io.warren.broker.auth.PasswordHash;
 import io.warren.broker.auth.UserRegistry;
 import io.warren.broker.durable.DefinitionsRecovery;
 import io.warren.broker.durable.DurableDefinitions;
@@ -45,7 +49,10 @@ public final class Broker implements BrokerContext {
   private final UserRegistry users = new UserRegistry();
   private final VirtualHostRegistry vhosts = new VirtualHostRegistry();
   private final Set<AmqpConnection> connections = ConcurrentHashMap.newKeySet();
+  private final PermissionRegistry permissions = new PermissionRegistry();
+  private final BrokerDefinitions definitions = new BrokerDefinitions(users, vhosts, permissions, connections);
   private MessageStore store;
+  private DiskMonitor diskMonitor;
 
   private EventLoopGroup acceptorGroup;
   private EventLoopGroup ioGroup;
@@ -68,8 +75,11 @@ public final class Broker implements BrokerContext {
     DurableDefinitions definitions = new DurableDefinitions(store);
     vhosts.setPersistence(definitions);
     DefinitionsRecovery.Summary recovered = DefinitionsRecovery.restore(definitions, vhosts, store);
-    users.addWithPassword(config.defaultUser(), config.defaultPassword(), Set.of("administrator"));
-    vhosts.add(config.defaultVhost());
+    this.definitions.putUser(new User(config.defaultUser(), PasswordHash.of(config.defaultPassword()),
+        Set.of("administrator")));
+    this.definitions.addVhost(config.defaultVhost(), new BrokerDefinitions.VhostMetadata("Default virtual host",
+        java.util.List.of()));
+    this.definitions.setPermissions(config.defaultUser(), config.defaultVhost(), Permissions.FULL);
 
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -106,6 +116,8 @@ public final class Broker implements BrokerContext {
           + e.getMessage(), e);
     }
     port = ((InetSocketAddress) listener.localAddress()).getPort();
+    diskMonitor = new DiskMonitor(store, this, config.diskFreeLimit());
+    diskMonitor.start(acceptorGroup.next());
     LOG.info("Warren started on {}:{} ({}, data in {}) in {} ms; recovered {} exchanges, {} queues, {} bindings, "
         + "{} messages", config.bindAddress(), port, epoll ? "epoll" : "nio", config.dataDir().toAbsolutePath(),
         (System.nanoTime() - started) / 1_000_000, recovered.exchanges(), recovered.queues(), recovered.bindings(),
@@ -119,6 +131,10 @@ public final class Broker implements BrokerContext {
 
   /** Closes the listener and every connection, then stops the threads. Idempotent. */
   public synchronized void stop() {
+    if (diskMonitor != null) {
+      diskMonitor.stop();
+      diskMonitor = null;
+    }
     if (listener != null) {
       listener.close().syncUninterruptibly();
       listener = null;
@@ -146,6 +162,17 @@ public final class Broker implements BrokerContext {
   }
 
   @Override
+  public boolean publishingBlocked() {
+    DiskMonitor monitor = diskMonitor;
+    return monitor != null && monitor.alarm();
+  }
+
+  /** Changes the free-disk limit at runtime (RabbitMQ's set_disk_free_limit). */
+  public void setDiskFreeLimit(long bytes) {
+    diskMonitor.setLimit(bytes);
+  }
+
+  @Override
   public BrokerConfig config() {
     return config;
   }
@@ -158,6 +185,16 @@ public final class Broker implements BrokerContext {
   @Override
   public VirtualHostRegistry vhosts() {
     return vhosts;
+  }
+
+  @Override
+  public PermissionRegistry permissions() {
+    return permissions;
+  }
+
+  /** Where users, vhosts and permissions are changed (management, definitions import). */
+  public BrokerDefinitions definitions() {
+    return definitions;
   }
 
   @Override

@@ -7,17 +7,19 @@ import java.time.Duration;
  * Everything an operator can set, with its default, in one place. Built by the server from
  * flags and a rabbitmq.conf-style file, or by tests and embedders with the {@code with*} methods.
  *
- * @param bindAddress      address the AMQP listener binds to; default all interfaces
- * @param port             AMQP port; 0 picks a free port (see {@link Broker#port()}); default 5672
- * @param dataDir          folder for durable state; default {@code ./data}
- * @param defaultUser      user created on first start; default guest
- * @param defaultPassword  password of the default user; default guest
- * @param defaultVhost     vhost created on first start; default "/"
- * @param heartbeat        heartbeat the server proposes in connection.tune; default 60 s as RabbitMQ
- * @param frameMax         largest frame the server accepts, proposed in connection.tune; default 131072
- * @param channelMax       most channels per connection, proposed in connection.tune; default 2047
+ * @param bindAddress       address the AMQP listener binds to; default all interfaces
+ * @param port              AMQP port; 0 picks a free port (see {@link Broker#port()}); default 5672
+ * @param dataDir           folder for durable state; default {@code ./data}
+ * @param defaultUser       user created on first start; default guest
+ * @param defaultPassword   password of the default user; default guest
+ * @param defaultVhost      vhost created on first start; default "/"
+ * @param heartbeat         heartbeat the server proposes in connection.tune; default 60 s as RabbitMQ
+ * @param frameMax          largest frame the server accepts, proposed in connection.tune; default 131072
+ * @param channelMax        most channels per connection, proposed in connection.tune; default 2047
  * @param loopbackOnlyUsers whether the default user may connect only from loopback, as in RabbitMQ
- * @param ioThreads        Netty event-loop threads; 0 means one per core
+ * @param ioThreads         Netty event-loop threads; 0 means one per core
+ * @param diskFreeLimit     below this many free bytes on the data folder's disk, publishers are
+ *                          blocked (connection.blocked), as RabbitMQ's disk_free_limit; default 50 MB
  */
 public record BrokerConfig(
     String bindAddress,
@@ -30,52 +32,163 @@ public record BrokerConfig(
     int frameMax,
     int channelMax,
     boolean loopbackOnlyUsers,
-    int ioThreads) {
+    int ioThreads,
+    long diskFreeLimit) {
 
   public static final int DEFAULT_PORT = 5672;
   public static final String DEFAULT_DATA_DIR = "data";
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(60);
   public static final int DEFAULT_FRAME_MAX = 131_072;
   public static final int DEFAULT_CHANNEL_MAX = 2047;
+  public static final long DEFAULT_DISK_FREE_LIMIT = 50_000_000L;
 
   /** The defaults a plain {@code bin/warren} runs with. */
   public static BrokerConfig defaults() {
     return new BrokerConfig("0.0.0.0", DEFAULT_PORT, Path.of(DEFAULT_DATA_DIR), "guest", "guest", "/",
-        DEFAULT_HEARTBEAT, DEFAULT_FRAME_MAX, DEFAULT_CHANNEL_MAX, true, 0);
+        DEFAULT_HEARTBEAT, DEFAULT_FRAME_MAX, DEFAULT_CHANNEL_MAX, true, 0, DEFAULT_DISK_FREE_LIMIT);
   }
 
   public BrokerConfig withBindAddress(String value) {
-    return new BrokerConfig(value, port, dataDir, defaultUser, defaultPassword, defaultVhost, heartbeat,
-        frameMax, channelMax, loopbackOnlyUsers, ioThreads);
+    return builder().bindAddress(value).build();
   }
 
   public BrokerConfig withPort(int value) {
-    return new BrokerConfig(bindAddress, value, dataDir, defaultUser, defaultPassword, defaultVhost, heartbeat,
-        frameMax, channelMax, loopbackOnlyUsers, ioThreads);
+    return builder().port(value).build();
   }
 
   public BrokerConfig withDataDir(Path value) {
-    return new BrokerConfig(bindAddress, port, value, defaultUser, defaultPassword, defaultVhost, heartbeat,
-        frameMax, channelMax, loopbackOnlyUsers, ioThreads);
+    return builder().dataDir(value).build();
+  }
+
+  public BrokerConfig withDefaultUser(String user, String password) {
+    return builder().defaultUser(user).defaultPassword(password).build();
+  }
+
+  public BrokerConfig withDefaultVhost(String value) {
+    return builder().defaultVhost(value).build();
   }
 
   public BrokerConfig withHeartbeat(Duration value) {
-    return new BrokerConfig(bindAddress, port, dataDir, defaultUser, defaultPassword, defaultVhost, value,
-        frameMax, channelMax, loopbackOnlyUsers, ioThreads);
+    return builder().heartbeat(value).build();
   }
 
   public BrokerConfig withFrameMax(int value) {
-    return new BrokerConfig(bindAddress, port, dataDir, defaultUser, defaultPassword, defaultVhost, heartbeat,
-        value, channelMax, loopbackOnlyUsers, ioThreads);
+    return builder().frameMax(value).build();
   }
 
   public BrokerConfig withChannelMax(int value) {
-    return new BrokerConfig(bindAddress, port, dataDir, defaultUser, defaultPassword, defaultVhost, heartbeat,
-        frameMax, value, loopbackOnlyUsers, ioThreads);
+    return builder().channelMax(value).build();
   }
 
   public BrokerConfig withLoopbackOnlyUsers(boolean value) {
-    return new BrokerConfig(bindAddress, port, dataDir, defaultUser, defaultPassword, defaultVhost, heartbeat,
-        frameMax, channelMax, value, ioThreads);
+    return builder().loopbackOnlyUsers(value).build();
+  }
+
+  public BrokerConfig withIoThreads(int value) {
+    return builder().ioThreads(value).build();
+  }
+
+  public BrokerConfig withDiskFreeLimit(long bytes) {
+    return builder().diskFreeLimit(bytes).build();
+  }
+
+  private Builder builder() {
+    return new Builder(this);
+  }
+
+  /** Copies a configuration with some fields changed; keeps the {@code with*} methods one line each. */
+  private static final class Builder {
+    private String bindAddress;
+    private int port;
+    private Path dataDir;
+    private String defaultUser;
+    private String defaultPassword;
+    private String defaultVhost;
+    private Duration heartbeat;
+    private int frameMax;
+    private int channelMax;
+    private boolean loopbackOnlyUsers;
+    private int ioThreads;
+    private long diskFreeLimit;
+
+    Builder(BrokerConfig c) {
+      bindAddress = c.bindAddress;
+      port = c.port;
+      dataDir = c.dataDir;
+      defaultUser = c.defaultUser;
+      defaultPassword = c.defaultPassword;
+      defaultVhost = c.defaultVhost;
+      heartbeat = c.heartbeat;
+      frameMax = c.frameMax;
+      channelMax = c.channelMax;
+      loopbackOnlyUsers = c.loopbackOnlyUsers;
+      ioThreads = c.ioThreads;
+      diskFreeLimit = c.diskFreeLimit;
+    }
+
+    Builder bindAddress(String v) {
+      bindAddress = v;
+      return this;
+    }
+
+    Builder port(int v) {
+      port = v;
+      return this;
+    }
+
+    Builder dataDir(Path v) {
+      dataDir = v;
+      return this;
+    }
+
+    Builder defaultUser(String v) {
+      defaultUser = v;
+      return this;
+    }
+
+    Builder defaultPassword(String v) {
+      defaultPassword = v;
+      return this;
+    }
+
+    Builder defaultVhost(String v) {
+      defaultVhost = v;
+      return this;
+    }
+
+    Builder heartbeat(Duration v) {
+      heartbeat = v;
+      return this;
+    }
+
+    Builder frameMax(int v) {
+      frameMax = v;
+      return this;
+    }
+
+    Builder channelMax(int v) {
+      channelMax = v;
+      return this;
+    }
+
+    Builder loopbackOnlyUsers(boolean v) {
+      loopbackOnlyUsers = v;
+      return this;
+    }
+
+    Builder ioThreads(int v) {
+      ioThreads = v;
+      return this;
+    }
+
+    Builder diskFreeLimit(long v) {
+      diskFreeLimit = v;
+      return this;
+    }
+
+    BrokerConfig build() {
+      return new BrokerConfig(bindAddress, port, dataDir, defaultUser, defaultPassword, defaultVhost, heartbeat,
+          frameMax, channelMax, loopbackOnlyUsers, ioThreads, diskFreeLimit);
+    }
   }
 }

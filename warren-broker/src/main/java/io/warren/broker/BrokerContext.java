@@ -14,8 +14,14 @@ public interface BrokerContext {
 
   VirtualHostRegistry vhosts();
 
+  /** Each user's permissions in each vhost. */
+  io.warren.broker.auth.PermissionRegistry permissions();
+
   /** The message store under the data folder. */
   io.warren.store.MessageStore store();
+
+  /** True while a resource alarm (low disk) blocks publishers. */
+  boolean publishingBlocked();
 
   /** Live connections (concurrent set). */
   Set<AmqpConnection> connections();

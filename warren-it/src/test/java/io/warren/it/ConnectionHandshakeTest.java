@@ -154,6 +154,19 @@ class ConnectionHandshakeTest extends BrokerTestSupport {
   }
 
   @Test
+  void shouldCloseSocketOnAFrameOverTheMinimumFrameMaxBeforeTuning() throws Exception {
+    // until tune-ok settles frame-max, frames may be 4096 bytes at most (the spec's minimum)
+    try (RawAmqpClient raw = RawAmqpClient.connect(amqpUri())) {
+      startOk(raw, Map.of("too_long", "x".repeat(4096)), "PLAIN", "\0guest\0guest");
+      assertThat(raw.readFrame()).as("no frame, socket closed").isNull();
+    }
+    try (RawAmqpClient raw = RawAmqpClient.connect(amqpUri())) {
+      startOk(raw, Map.of("padding", "x".repeat(3900)), "PLAIN", "\0guest\0guest");
+      raw.expectMethod(0, 10, 30); // connection.tune: just under the limit is fine
+    }
+  }
+
+  @Test
   void shouldRefuseUnknownVhostWith530() {
     String vhost = uniqueName("no-such-vhost");
     ConnectionFactory cf = connectionFactory();

@@ -12,7 +12,11 @@ import io.warren.it.support.AmqpAssertions.AmqpAction;
 import io.warren.it.support.BrokerTestSupport;
 import io.warren.it.support.EntityTracker;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -403,6 +407,48 @@ class ExchangeTest extends BrokerTestSupport {
         () -> ch.basicPublish(missing, "key", null, new byte[] {1}));
     assertThat(close.getClassId()).isEqualTo(60);
     assertThat(close.getMethodId()).isEqualTo(40);
+  }
+
+  @Test
+  void shouldStripCrAndLfFromExchangeNamesInDeclareBindUnbindAndDelete() throws Exception {
+    String source = tracker.exchange(uniqueName("x-src"));
+    String destination = tracker.exchange(uniqueName("x-dst"));
+    ch.exchangeDeclare(source + "\n", "fanout");
+    ch.exchangeDeclare("\r" + destination, "fanout");
+    ch.exchangeDeclarePassive(source);
+    ch.exchangeDeclarePassive(destination + "\r\n");
+    String q = tracker.queue(ch.queueDeclare(uniqueName("q"), false, false, false, null).getQueue());
+    ch.queueBind(q, destination + "\r\n", "");
+    ch.exchangeBind(destination + "\n", "\n" + source, "");
+    publishConfirmed(source, "k", "through both");
+    assertThat(drain(ch, q)).containsExactly("through both");
+    ch.exchangeUnbind("\r" + destination, source + "\r", "");
+    publishConfirmed(source, "k", "unbound");
+    assertThat(drain(ch, q)).isEmpty();
+    ch.exchangeDelete(source + "\r\n");
+    assertChannelError(ch, 404, "NOT_FOUND - no exchange '" + source + "' in vhost '/'",
+        () -> ch.exchangeDeclarePassive(source));
+  }
+
+  @Test
+  void shouldAcceptArgumentsOfEveryFieldTypeIncludingVoid() throws Exception {
+    Map<String, Object> args = new HashMap<>();
+    args.put("x-void", null);
+    args.put("x-table", Map.of("key", 1));
+    args.put("x-array", List.of("a", 1));
+    args.put("x-decimal", new BigDecimal("1.1"));
+    args.put("x-timestamp", new Date(1_000_000));
+    args.put("x-bytes", "bytes".getBytes(StandardCharsets.UTF_8));
+    args.put("x-double", 1.1d);
+    args.put("x-bool", true);
+    String x = tracker.exchange(uniqueName("x"));
+    ch.exchangeDeclare(x, "direct", false, false, args);
+    ch.exchangeDeclare(x, "direct", false, false, args);
+    String q = tracker.queue(uniqueName("q"));
+    ch.queueDeclare(q, false, false, false, args);
+    ch.queueBind(q, x, "k", args);
+    publishConfirmed(x, "k", "routed");
+    assertThat(drain(ch, q)).containsExactly("routed");
   }
 
   private String declared(String type) throws IOException {

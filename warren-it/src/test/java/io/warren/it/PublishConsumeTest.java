@@ -29,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** basic.publish, basic.consume, basic.deliver, basic.get, basic.cancel: the round trip. */
@@ -398,6 +399,135 @@ class PublishConsumeTest extends BrokerTestSupport {
         404,
         "NOT_FOUND - no queue '" + q + "' in vhost '/'",
         () -> ch.basicConsume(q, true, new Deliveries(ch)));
+  }
+
+  // ---- consumer priorities -------------------------------------------------------------------
+
+  @Test
+  void shouldDeliverOnlyToTheHighestPriorityConsumersWhileTheyHaveCredit() throws Exception {
+    Channel ch = openChannel();
+    String q = exclusiveQueue(ch, "prio");
+    Deliveries high = new Deliveries(ch);
+    Deliveries normal = new Deliveries(ch);
+    Deliveries low = new Deliveries(ch);
+    String highTag = ch.basicConsume(q, true, Map.of("x-priority", 1), high);
+    String normalTag = ch.basicConsume(q, true, normal);
+    ch.basicConsume(q, true, Map.of("x-priority", -1), low);
+
+    publish(ch, q, "h1", "h2", "h3");
+    assertThat(high.nextTexts(3)).containsExactly("h1", "h2", "h3");
+    ch.basicCancel(highTag);
+    publish(ch, q, "n1", "n2");
+    assertThat(normal.nextTexts(2)).containsExactly("n1", "n2");
+    ch.basicCancel(normalTag);
+    publish(ch, q, "l1");
+    assertThat(low.nextTexts(1)).containsExactly("l1");
+    normal.expectNone(0);
+    high.expectNone(0);
+  }
+
+  @Test
+  void shouldFallBackToALowerPriorityConsumerWhenTheHigherOneHasNoCredit() throws Exception {
+    Channel ch = openChannel();
+    ch.basicQos(1);
+    String q = exclusiveQueue(ch, "prio-credit");
+    Deliveries high = new Deliveries(ch);
+    Deliveries low = new Deliveries(ch);
+    ch.basicConsume(q, false, Map.of("x-priority", 5), high);
+    ch.basicConsume(q, false, low);
+
+    publish(ch, q, "a", "b", "c");
+
+    Received first = high.next();
+    assertThat(first.text()).isEqualTo("a");
+    assertThat(low.next().text()).isEqualTo("b");
+    ch.basicAck(first.deliveryTag(), false);
+    assertThat(high.next().text()).isEqualTo("c");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"longstr", "table", "array", "void"})
+  void shouldRefuseAnXPriorityThatIsNotAnIntegerWith406(String type) throws Exception {
+    Map<String, Object> args = new HashMap<>();
+    args.put("x-priority", switch (type) {
+      case "longstr" -> "banana";
+      case "table" -> Map.of();
+      case "array" -> List.of(1, 2, 3);
+      default -> null;
+    });
+    Channel ch = openChannel();
+    String q = exclusiveQueue(ch, "prio-invalid");
+
+    AMQP.Channel.Close close = assertChannelError(
+        ch,
+        406,
+        "PRECONDITION_FAILED - invalid arg 'x-priority' for queue '" + q + "' in vhost '/': "
+            + "\"expected integer, got " + type + "\"",
+        () -> ch.basicConsume(q, true, args, new Deliveries(ch)));
+    assertThat(close.getClassId()).isEqualTo(60);
+    assertThat(close.getMethodId()).isEqualTo(20);
+  }
+
+  // ---- publish checks: user_id, expiration ----------------------------------------------------
+
+  @Test
+  void shouldAcceptAUserIdThatNamesTheAuthenticatedUser() throws Exception {
+    Channel ch = openChannel();
+    String q = exclusiveQueue(ch, "user-id");
+    AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().userId("guest").build();
+
+    ch.basicPublish("", q, props, utf8("mine"));
+
+    assertThat(ch.basicGet(q, true).getProps().getUserId()).isEqualTo("guest");
+  }
+
+  @Test
+  void shouldRefuseAUserIdOfSomeoneElseWith406() throws Exception {
+    Channel ch = openChannel();
+    AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().userId("not-guest").build();
+
+    AMQP.Channel.Close close = assertChannelError(
+        ch,
+        406,
+        "PRECONDITION_FAILED - user_id property set to 'not-guest' but authenticated user was 'guest'",
+        () -> ch.basicPublish("amq.fanout", "", props, utf8("forged")));
+    assertThat(close.getClassId()).isEqualTo(60);
+    assertThat(close.getMethodId()).isEqualTo(40);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "foobar       | no_integer",
+      "''           | no_integer",
+      "10000foobar  | {leftover_string,\"foobar\"}",
+      "1.5          | {leftover_string,\".5\"}",
+      "-10          | {value_negative,-10}",
+      "315360000001 | {value_too_large,315360000001}"})
+  void shouldRefuseAnExpirationThatIsNotAValidTtlWith406(String expiration, String reason)
+      throws Exception {
+    Channel ch = openChannel();
+    String q = exclusiveQueue(ch, "bad-ttl");
+    AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().expiration(expiration).build();
+
+    AMQP.Channel.Close close = assertChannelError(
+        ch,
+        406,
+        "PRECONDITION_FAILED - invalid expiration '" + expiration + "': " + reason,
+        () -> ch.basicPublish("", q, props, utf8("m")));
+    assertThat(close.getClassId()).isEqualTo(60);
+    assertThat(close.getMethodId()).isEqualTo(40);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "+5000", "315360000000"})
+  void shouldAcceptAnExpirationRabbitMqAccepts(String expiration) throws Exception {
+    Channel ch = openChannel();
+    String q = exclusiveQueue(ch, "ttl");
+    AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().expiration(expiration).build();
+
+    ch.basicPublish("", q, props, utf8("m"));
+
+    assertThat(ch.queueDeclarePassive(q).getQueue()).isEqualTo(q);
   }
 
   // ---- no-ack, cancel ------------------------------------------------------------------------

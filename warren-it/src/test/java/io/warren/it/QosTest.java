@@ -130,6 +130,50 @@ class QosTest extends BrokerTestSupport {
   }
 
   @Test
+  void shouldHoldBackNoAckDeliveriesWhileTheGlobalPrefetchIsUsedUp() throws Exception {
+    Channel ch = openChannel();
+    String acked = exclusiveQueue(ch);
+    String noAck = exclusiveQueue(ch);
+    ch.basicQos(1, true);
+    Deliveries a = new Deliveries(ch);
+    Deliveries b = new Deliveries(ch);
+    ch.basicConsume(acked, false, a);
+    publish(ch, acked, 1);
+    Received held = a.next();
+    ch.basicConsume(noAck, true, b);
+
+    publish(ch, noAck, 1);
+
+    // no-ack deliveries take no credit, but none go out while the channel is at its limit
+    b.expectNone(SILENCE_MILLIS);
+    ch.basicAck(held.deliveryTag(), false);
+    assertThat(b.next().text()).isEqualTo("m0");
+  }
+
+  @Test
+  void shouldShareTheGlobalPrefetchFairlyBetweenTheChannelsQueues() throws Exception {
+    Channel ch = openChannel();
+    ch.basicQos(1, true);
+    Deliveries consumer = new Deliveries(ch);
+    List<String> queues = List.of(exclusiveQueue(ch), exclusiveQueue(ch), exclusiveQueue(ch));
+    for (String q : queues) {
+      ch.basicConsume(q, false, consumer);
+    }
+    for (String q : queues) {
+      publish(ch, q, 20);
+    }
+
+    // one message at a time, each acked before the next: every queue must get some turns
+    for (int i = 0; i < 30; i++) {
+      ch.basicAck(consumer.next().deliveryTag(), false);
+    }
+
+    for (String q : queues) {
+      assertThat(ch.queueDeclarePassive(q).getMessageCount()).as("ready in %s", q).isLessThan(20);
+    }
+  }
+
+  @Test
   void shouldHonourBothTheConsumerAndTheChannelLimitWhenBothAreSet() throws Exception {
     Channel ch = openChannel();
     String q1 = exclusiveQueue(ch);

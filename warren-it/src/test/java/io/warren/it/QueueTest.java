@@ -209,6 +209,30 @@ class QueueTest extends BrokerTestSupport {
   }
 
   @Test
+  void shouldLockAnotherConnectionsExclusiveQueueForUnbindOfAnExistingBinding() throws Exception {
+    String q = ch.queueDeclare(uniqueName("exclusive"), false, true, false, null).getQueue();
+    ch.queueBind(q, "amq.direct", q);
+    Connection other = connect();
+    Channel unbinder = other.createChannel();
+    unbinder.queueUnbind(q, "amq.direct", uniqueName("never-bound")); // nothing to remove: allowed
+    assertThat(unbinder.isOpen()).isTrue();
+    assertLockedFor(other, q, locked(q), c -> c.queueUnbind(q, "amq.direct", q), 50, 50);
+    publishConfirmed("amq.direct", q, "still bound");
+    assertThat(drain(ch, q)).containsExactly("still bound");
+  }
+
+  @Test
+  void shouldCutReplyTextsLongerThan255BytesAsRabbitMqDoes() throws Exception {
+    // the 405 text quotes the queue name; with a long name it no longer fits a shortstr
+    String q = ch.queueDeclare(uniqueName("exclusive-" + "n".repeat(120)), false, true, false, null)
+        .getQueue();
+    Channel other = connect().createChannel();
+    AMQP.Channel.Close close = assertChannelError(other, 405, locked(q).substring(0, 252) + "...",
+        () -> other.queueDeclarePassive(q));
+    assertThat(close.getReplyText().getBytes(StandardCharsets.UTF_8)).hasSize(255);
+  }
+
+  @Test
   void shouldLetOtherConnectionsPublishToAnExclusiveQueue() throws Exception {
     String q = ch.queueDeclare(uniqueName("exclusive"), false, true, false, null).getQueue();
     Channel other = connect().createChannel();
@@ -316,6 +340,35 @@ class QueueTest extends BrokerTestSupport {
     ch.queueBind("", "amq.direct", q);
     publishConfirmed("amq.direct", q, "via empty name");
     assertThat(drain(ch, q)).containsExactly("via empty name");
+  }
+
+  @Test
+  void shouldUseTheLastDeclaredQueuesNameAsKeyWhenQueueAndKeyAreEmpty() throws Exception {
+    String q = declared(false, false, false, null);
+    ch.queueBind("", "amq.direct", "");
+    publishConfirmed("amq.direct", "", "empty key");
+    publishConfirmed("amq.direct", q, "queue name as key");
+    assertThat(drain(ch, q)).containsExactly("queue name as key");
+    ch.queueUnbind("", "amq.direct", "");
+    publishConfirmed("amq.direct", q, "after unbind");
+    assertThat(drain(ch, q)).isEmpty();
+  }
+
+  @Test
+  void shouldStripCrAndLfFromQueueNamesInDeclareBindUnbindAndDelete() throws Exception {
+    String q = tracker.queue(uniqueName("q"));
+    String withNewlines = q.substring(0, 2) + "\n" + q.substring(2) + "\r\n";
+    assertThat(ch.queueDeclare(withNewlines, false, false, false, null).getQueue()).isEqualTo(q);
+    ch.queueDeclarePassive("\r" + q);
+    ch.queueBind(q + "\n", "amq.\ndirect", "k");
+    publishConfirmed("amq.direct", "k", "bound");
+    assertThat(drain(ch, q)).containsExactly("bound");
+    ch.queueUnbind("\n" + q, "amq.direct\r", "k");
+    publishConfirmed("amq.direct", "k", "unbound");
+    assertThat(drain(ch, q)).isEmpty();
+    ch.queueDelete(q + "\r\n");
+    assertChannelError(ch, 404, "NOT_FOUND - no queue '" + q + "' in vhost '/'",
+        () -> ch.queueDeclarePassive(q));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.warren.it;
 
 import static io.warren.it.support.AmqpAssertions.assertChannelError;
+import static io.warren.it.support.AmqpAssertions.assertConnectionError;
 import static io.warren.it.support.AmqpAssertions.drain;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -285,6 +286,47 @@ class RoutingTest extends BrokerTestSupport {
     ch.queueBind(q, x, "k2");
     publish(x, "k1", "once", props().headers(Map.of("CC", List.of("k2", "k1"))).build());
     assertThat(drain(ch, q)).containsExactly("once");
+  }
+
+  @Test
+  void shouldMatchCcAndBccKeysAtEveryExchangeOnTheWay() throws Exception {
+    String first = exchange("direct");
+    String second = exchange("topic");
+    String q = queue();
+    ch.exchangeBind(second, first, "k1");
+    ch.queueBind(q, second, "k2");
+    // "" reaches nothing, CC k1 leads to the second exchange, where BCC k2 matches the queue
+    publish(first, "", "m",
+        props().headers(Map.of("CC", List.of("k1"), "BCC", List.of("k2"))).build());
+    GetResponse got = ch.basicGet(q, true);
+    assertThat(got).isNotNull();
+    assertThat(got.getProps().getHeaders()).containsOnlyKeys("CC");
+    assertThat(drain(ch, q)).isEmpty();
+  }
+
+  @Test
+  void shouldUseTheAlternateExchangeOnlyWhenNoneOfTheKeysMatched() throws Exception {
+    String ae = exchange("fanout");
+    String x = tracker.exchange(uniqueName("with-ae"));
+    ch.exchangeDeclare(x, "direct", false, false, Map.of("alternate-exchange", ae));
+    String routed = queue();
+    String unrouted = queue();
+    ch.queueBind(routed, x, "known");
+    ch.queueBind(unrouted, ae, "");
+    publish(x, "unknown", "cc matched", props().headers(Map.of("CC", List.of("known"))).build());
+    publish(x, "unknown", "nothing matched",
+        props().headers(Map.of("CC", List.of("other"))).build());
+    assertThat(drain(ch, routed)).containsExactly("cc matched");
+    assertThat(drain(ch, unrouted)).containsExactly("nothing matched");
+  }
+
+  @Test
+  void shouldCloseTheConnectionWith540ForAnImmediatePublish() throws Exception {
+    String q = queue();
+    AMQP.Connection.Close close = assertConnectionError(connection, 540,
+        "NOT_IMPLEMENTED - immediate=true", () -> ch.basicPublish("", q, false, true, null, new byte[] {1}));
+    assertThat(close.getClassId()).isEqualTo(60);
+    assertThat(close.getMethodId()).isEqualTo(40);
   }
 
   @Test

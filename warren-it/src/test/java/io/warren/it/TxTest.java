@@ -12,6 +12,7 @@ import io.warren.it.support.Cleanup;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -179,6 +180,40 @@ class TxTest extends BrokerTestSupport {
     tx.txCommit();
 
     assertThat(drain(check, q)).containsExactly("m1/redelivered");
+  }
+
+  @Test
+  void shouldReturnAnUnroutableMandatoryPublishAtCommitNotBefore() throws Exception {
+    Channel tx = openChannel();
+    List<String> returned = new CopyOnWriteArrayList<>();
+    tx.addReturnListener(r -> returned.add(r.getReplyCode() + " " + r.getRoutingKey()));
+    tx.txSelect();
+    String missing = uniqueName("missing");
+
+    tx.basicPublish("", missing, true, null, "lost".getBytes(StandardCharsets.UTF_8));
+    tx.basicQos(0); // a round trip: a return sent at publish time would be here by now
+    assertThat(returned).isEmpty();
+    tx.txCommit();
+
+    assertThat(returned).containsExactly("312 " + missing);
+  }
+
+  @Test
+  void shouldReturnAMandatoryPublishWhoseQueueIsDeletedBeforeTheCommit() throws Exception {
+    Connection conn = connect();
+    Channel tx = conn.createChannel();
+    Channel admin = conn.createChannel();
+    String q = admin.queueDeclare(uniqueName("tx-deleted"), false, true, false, null).getQueue();
+    List<String> returned = new CopyOnWriteArrayList<>();
+    tx.addReturnListener(r -> returned.add(r.getReplyCode() + " " + r.getRoutingKey()));
+    tx.txSelect();
+
+    tx.basicPublish("", q, true, null, "routed, then not".getBytes(StandardCharsets.UTF_8));
+    tx.basicQos(0);
+    admin.queueDelete(q);
+    tx.txCommit();
+
+    assertThat(returned).containsExactly("312 " + q);
   }
 
   @Test

@@ -39,23 +39,36 @@ final class ConfigFile {
     return new ConfigFile(values);
   }
 
+  /** An integer setting that is not the broker's (management.tcp.port ...), or null if absent. */
+  Integer intValue(String key) throws IOException {
+    String v = values.get(key);
+    if (v == null) {
+      return null;
+    }
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IOException("'" + key + "' must be a number, not '" + v + "'");
+    }
+  }
+
   BrokerConfig applyTo(BrokerConfig config) throws IOException {
     BrokerConfig c = config;
     for (Map.Entry<String, String> e : values.entrySet()) {
       String v = e.getValue();
       c = switch (e.getKey()) {
         case "listeners.tcp.default", "listeners.tcp.1" -> applyListener(c, v);
-        case "default_user" -> new BrokerConfig(c.bindAddress(), c.port(), c.dataDir(), v, c.defaultPassword(),
-            c.defaultVhost(), c.heartbeat(), c.frameMax(), c.channelMax(), c.loopbackOnlyUsers(), c.ioThreads());
-        case "default_pass" -> new BrokerConfig(c.bindAddress(), c.port(), c.dataDir(), c.defaultUser(), v,
-            c.defaultVhost(), c.heartbeat(), c.frameMax(), c.channelMax(), c.loopbackOnlyUsers(), c.ioThreads());
-        case "default_vhost" -> new BrokerConfig(c.bindAddress(), c.port(), c.dataDir(), c.defaultUser(),
-            c.defaultPassword(), v, c.heartbeat(), c.frameMax(), c.channelMax(), c.loopbackOnlyUsers(), c.ioThreads());
+        case "default_user" -> c.withDefaultUser(v, c.defaultPassword());
+        case "default_pass" -> c.withDefaultUser(c.defaultUser(), v);
+        case "default_vhost" -> c.withDefaultVhost(v);
+        case "disk_free_limit.absolute" -> c.withDiskFreeLimit(ByteSize.parse(v));
         case "heartbeat" -> c.withHeartbeat(Duration.ofSeconds(Integer.parseInt(v)));
         case "frame_max" -> c.withFrameMax(Integer.parseInt(v));
         case "channel_max" -> c.withChannelMax(Integer.parseInt(v));
         case "loopback_users", "loopback_users.guest" -> c.withLoopbackOnlyUsers(!v.equals("none") && !v.equals("false"));
         case "data_dir" -> c.withDataDir(Path.of(v));
+        // read by the server through intValue(): the broker itself serves no HTTP
+        case "management.tcp.port", "prometheus.tcp.port" -> c;
         default -> throw new IOException("unknown configuration key '" + e.getKey() + "'");
       };
     }

@@ -2,6 +2,8 @@ package io.warren.server;
 
 import io.warren.broker.Broker;
 import io.warren.broker.BrokerConfig;
+import io.warren.management.ManagementServer;
+import io.warren.management.PrometheusServer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -30,9 +32,21 @@ public final class WarrenServer implements Callable<Integer> {
   @Option(names = "--data-dir", paramLabel = "DIR", description = "data folder (default: ./data)")
   Path dataDir;
 
+  @Option(names = "--management-port", paramLabel = "N",
+      description = "management HTTP API and web UI port (default: 15672; 0 picks a free port; -1 turns it off)")
+  Integer managementPort;
+
+  @Option(names = "--prometheus-port", paramLabel = "N",
+      description = "Prometheus /metrics port (default: 15692; 0 picks a free port; -1 turns it off)")
+  Integer prometheusPort;
+
   @Option(names = "--config", paramLabel = "FILE",
       description = "a rabbitmq.conf-style file (listeners.tcp.default, default_user, default_pass, ...)")
   Path configFile;
+
+  private static int orDefault(Integer value, int otherwise) {
+    return value == null ? otherwise : value;
+  }
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new WarrenServer()).execute(args));
@@ -41,9 +55,16 @@ public final class WarrenServer implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BrokerConfig config = BrokerConfig.defaults();
+    int httpPort = ManagementServer.DEFAULT_PORT;
+    int metricsPort = PrometheusServer.DEFAULT_PORT;
     if (configFile != null) {
-      config = ConfigFile.read(configFile).applyTo(config);
+      ConfigFile file = ConfigFile.read(configFile);
+      config = file.applyTo(config);
+      httpPort = orDefault(file.intValue("management.tcp.port"), httpPort);
+      metricsPort = orDefault(file.intValue("prometheus.tcp.port"), metricsPort);
     }
+    httpPort = orDefault(managementPort, httpPort);
+    metricsPort = orDefault(prometheusPort, metricsPort);
     if (port != null) {
       config = config.withPort(port);
     }
@@ -58,11 +79,34 @@ public final class WarrenServer implements Callable<Integer> {
       // The store locks the data folder: a second broker on it fails here with a clear message.
       Broker broker = new Broker(config);
       broker.start();
+      ManagementServer management = null;
+      PrometheusServer prometheus = null;
+      try {
+        management = httpPort < 0 ? null : ManagementServer.start(broker, config.bindAddress(), httpPort);
+        prometheus = metricsPort < 0 ? null : PrometheusServer.start(broker, config.bindAddress(), metricsPort);
+      } catch (RuntimeException e) {
+        if (management != null) {
+          management.close();
+        }
+        broker.stop();
+        throw e;
+      }
+      ManagementServer managementToStop = management;
+      PrometheusServer prometheusToStop = prometheus;
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         LOG.info("stopping Warren");
+        if (managementToStop != null) {
+          managementToStop.close();
+        }
+        if (prometheusToStop != null) {
+          prometheusToStop.close();
+        }
         broker.stop();
         stopped.countDown();
+        LOG.info("Warren stopped");
+        // A SIGTERM'd JVM would exit 143; a clean stop is a success, so say so to supervisors.
+        Runtime.getRuntime().halt(0);
       }, "warren-shutdown"));
       stopped.await();
       return 0;

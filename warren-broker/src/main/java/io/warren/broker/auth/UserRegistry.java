@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The broker's users, by name. */
+/** The broker's users, by name. Changed only through {@link io.warren.broker.BrokerDefinitions}. */
 public final class UserRegistry {
 
   private final ConcurrentHashMap<String, User> users = new ConcurrentHashMap<>();
@@ -16,6 +16,11 @@ public final class UserRegistry {
 
   public void addWithPassword(String name, String password, Set<String> tags) {
     add(new User(name, PasswordHash.of(password), Set.copyOf(tags)));
+  }
+
+  /** Removes the user; false if there was none. */
+  public boolean delete(String name) {
+    return users.remove(name) != null;
   }
 
   public Optional<User> find(String name) {

@@ -1,11 +1,17 @@
 package io.warren.broker.channel;
 
+import static io.warren.broker.auth.AccessControl.Kind.EXCHANGE;
+import static io.warren.broker.auth.AccessControl.Kind.QUEUE;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.internal.PlatformDependent;
 import io.warren.broker.AmqpException;
+import io.warren.broker.MessageStats;
+import io.warren.broker.auth.AccessControl;
 import io.warren.broker.auth.User;
 import io.warren.broker.durable.MessageRecord;
+import io.warren.broker.exchange.Binding;
 import io.warren.broker.exchange.Exchange;
 import io.warren.broker.exchange.RouteScratch;
 import io.warren.broker.message.Expiration;
@@ -136,11 +142,15 @@ public final class AmqpChannel implements ConsumerOwner {
 
   private final DirectReplyTo replyTo;
 
+  /** Counters for the management API (they roll up into the vhost's). */
+  private final MessageStats stats;
+
   public AmqpChannel(int number, ChannelSink connection) {
     this.number = number;
     this.connection = connection;
     this.vhost = connection.vhost();
     this.replyTo = new DirectReplyTo(this);
+    this.stats = new MessageStats(vhost.stats());
   }
 
   public int number() {
@@ -301,6 +311,7 @@ public final class AmqpChannel implements ConsumerOwner {
     if (m.passive()) {
       vhost.checkExchangeExists(name);
     } else {
+      checkExchangeDeclarePermitted(name, m.type(), m.arguments());
       vhost.declareExchange(name, m.type(), m.durable(), m.autoDelete(), m.internal(), m.arguments());
     }
     if (!m.noWait()) {
@@ -309,13 +320,18 @@ public final class AmqpChannel implements ConsumerOwner {
   }
 
   private void onExchangeDelete(ExchangeDelete m) {
-    vhost.deleteExchange(Names.stripCrLf(m.exchange()), m.ifUnused());
+    String name = Names.stripCrLf(m.exchange());
+    if (!name.isEmpty() && !name.startsWith("amq.")) { // those refusals come before permissions
+      access().checkConfigure(EXCHANGE, name);
+    }
+    vhost.deleteExchange(name, m.ifUnused());
     if (!m.noWait()) {
       send(new ExchangeDeleteOk());
     }
   }
 
   private void onExchangeBind(ExchangeBind m) {
+    checkBindPermitted(EXCHANGE, Names.stripCrLf(m.destination()), Names.stripCrLf(m.source()));
     Exchange destination = vhost.bindingDestinationExchange(Names.stripCrLf(m.destination()));
     vhost.bind(Names.stripCrLf(m.source()), destination, m.routingKey(), m.arguments());
     if (!m.noWait()) {
@@ -326,6 +342,7 @@ public final class AmqpChannel implements ConsumerOwner {
   private void onExchangeUnbind(ExchangeUnbind m) {
     String source = Names.stripCrLf(m.source());
     String destinationName = Names.stripCrLf(m.destination());
+    checkBindPermitted(EXCHANGE, destinationName, source);
     vhost.checkBindingSource(source);
     Exchange destination = destinationName.isEmpty() ? vhost.bindingDestinationExchange("")
         : vhost.exchange(destinationName);
@@ -353,6 +370,7 @@ public final class AmqpChannel implements ConsumerOwner {
       if (serverNamed) {
         name = Names.serverNamedQueue();
       }
+      checkQueueDeclarePermitted(name, serverNamed, m.arguments());
       AmqpQueue q = vhost.declareQueue(name, serverNamed, m.durable(), m.exclusive(), m.autoDelete(), m.arguments(),
           connection.owner());
       messages = q.messageCount();
@@ -366,6 +384,7 @@ public final class AmqpChannel implements ConsumerOwner {
 
   private void onQueueBind(QueueBind m) {
     String exchange = Names.stripCrLf(m.exchange());
+    checkBindPermitted(QUEUE, Names.stripCrLf(resolveQueueName(m.queue())), exchange);
     vhost.checkBindingSource(exchange);
     AmqpQueue q = queueForUse(Names.stripCrLf(resolveQueueName(m.queue())));
     vhost.bind(exchange, q, bindingKey(m.queue(), m.routingKey()), m.arguments());
@@ -375,16 +394,22 @@ public final class AmqpChannel implements ConsumerOwner {
   }
 
   private void onQueueUnbind(QueueUnbind m) {
-    // Unbinding what does not exist succeeds; another connection's exclusive queue is locked.
+    // Unbinding what does not exist succeeds, even from another connection's exclusive queue;
+    // removing a binding that does exist needs exclusive access, as in RabbitMQ.
+    checkBindPermitted(QUEUE, Names.stripCrLf(resolveQueueName(m.queue())), Names.stripCrLf(m.exchange()));
     AmqpQueue q = vhost.queue(Names.stripCrLf(resolveQueueName(m.queue())));
-    if (q != null) {
+    String exchange = Names.stripCrLf(m.exchange());
+    String key = bindingKey(m.queue(), m.routingKey());
+    Exchange source = vhost.exchange(exchange);
+    if (q != null && source != null && source.hasBinding(new Binding(source, q, key, m.arguments()))) {
       vhost.checkExclusiveAccess(q, connection.owner());
     }
-    vhost.unbind(Names.stripCrLf(m.exchange()), q, bindingKey(m.queue(), m.routingKey()), m.arguments());
+    vhost.unbind(exchange, q, key, m.arguments());
     send(new QueueUnbindOk());
   }
 
   private void onQueuePurge(QueuePurge m) {
+    access().checkRead(QUEUE, resolveQueueName(m.queue()));
     int purged = vhost.purgeQueue(resolveQueueName(m.queue()), connection.owner());
     if (!m.noWait()) {
       send(new QueuePurgeOk(purged));
@@ -392,10 +417,63 @@ public final class AmqpChannel implements ConsumerOwner {
   }
 
   private void onQueueDelete(QueueDelete m) {
+    access().checkConfigure(QUEUE, Names.stripCrLf(resolveQueueName(m.queue())));
     int deleted = vhost.deleteQueue(Names.stripCrLf(resolveQueueName(m.queue())), m.ifUnused(), m.ifEmpty(),
         connection.owner());
     if (!m.noWait()) {
       send(new QueueDeleteOk(deleted));
+    }
+  }
+
+  // ---- permissions, in the order RabbitMQ checks them ----
+
+  private AccessControl access() {
+    return connection.access();
+  }
+
+  /**
+   * exchange.declare: an unknown type (503) and the default exchange (403) are reported first,
+   * by the vhost; then configure on the exchange and, for a new one with an alternate exchange,
+   * read on it and write on the alternate.
+   */
+  private void checkExchangeDeclarePermitted(String name, String type, Map<String, Object> arguments) {
+    if (name.isEmpty() || io.warren.broker.exchange.ExchangeType.fromName(type).isEmpty()) {
+      return;
+    }
+    access().checkConfigure(EXCHANGE, name);
+    Object alternate = arguments.get("alternate-exchange");
+    if (alternate != null && !name.startsWith("amq.") && vhost.exchange(name) == null) {
+      access().checkRead(EXCHANGE, name);
+      access().checkWrite(EXCHANGE, alternate.toString());
+    }
+  }
+
+  /**
+   * queue.declare: configure on the queue (a server-chosen name is checked too); for a new queue
+   * with a dead-letter exchange, read on the queue and write on that exchange. A new queue with
+   * a reserved name is refused by the vhost first.
+   */
+  private void checkQueueDeclarePermitted(String name, boolean serverNamed, Map<String, Object> arguments) {
+    boolean exists = vhost.queue(name) != null;
+    if (!exists && !serverNamed && name.startsWith("amq.")) {
+      return;
+    }
+    access().checkConfigure(QUEUE, name);
+    Object dlx = arguments.get("x-dead-letter-exchange");
+    if (!exists && (dlx instanceof String || dlx instanceof io.warren.codec.LongString)) {
+      access().checkRead(QUEUE, name);
+      access().checkWrite(EXCHANGE, dlx.toString());
+    }
+  }
+
+  /**
+   * queue.bind/unbind and exchange.bind/unbind: write on the destination, then (the default
+   * exchange being refused by the vhost in between) read on the source.
+   */
+  private void checkBindPermitted(AccessControl.Kind destinationKind, String destination, String source) {
+    access().checkWrite(destinationKind, destination);
+    if (!source.isEmpty() && !(destinationKind == EXCHANGE && destination.isEmpty())) {
+      access().checkRead(EXCHANGE, source);
     }
   }
 
@@ -435,6 +513,7 @@ public final class AmqpChannel implements ConsumerOwner {
     BasicPublish publish = assembler.publish();
     Message message = new Message(publish.exchange(), publish.routingKey(), assembler.header(), assembler.body());
     assembler.reset();
+    connection.onPublished();
     try {
       route(publish, message);
     } catch (AmqpException e) {
@@ -447,6 +526,7 @@ public final class AmqpChannel implements ConsumerOwner {
       // RabbitMQ dropped immediate delivery in 3.0; it closes the connection with 540.
       throw AmqpException.notImplemented("immediate=true");
     }
+    access().checkWrite(EXCHANGE, publish.exchange());
     Exchange exchange = null;
     if (!publish.exchange().isEmpty()) {
       exchange = vhost.exchangeOrThrow(publish.exchange());
@@ -539,6 +619,10 @@ public final class AmqpChannel implements ConsumerOwner {
   }
 
   private void afterRouting(BasicPublish publish, Message message, boolean routed) {
+    stats.onPublish();
+    if (!routed) {
+      stats.onUnroutable(publish.mandatory());
+    }
     if (!routed && publish.mandatory()) {
       returnUnroutable(publish, message);
     }
@@ -566,6 +650,7 @@ public final class AmqpChannel implements ConsumerOwner {
     long frontier = lastDurableSeq <= syncedUpTo ? publishSequence : syncedUpTo;
     if (frontier > confirmsWritten) {
       send(new BasicAck(frontier, frontier - confirmsWritten > 1));
+      stats.onConfirm(frontier - confirmsWritten);
       confirmsWritten = frontier;
     }
   }
@@ -680,6 +765,7 @@ public final class AmqpChannel implements ConsumerOwner {
       }
       return;
     }
+    access().checkRead(QUEUE, resolveQueueName(m.queue()));
     AmqpQueue queue = queueForUse(m.queue());
     String tag = consumerTag(m.consumerTag());
     ConsumeArguments.validate(queue.name(), vhost.name(), m.arguments());
@@ -720,12 +806,15 @@ public final class AmqpChannel implements ConsumerOwner {
   }
 
   private void onBasicGet(BasicGet m) {
+    access().checkRead(QUEUE, resolveQueueName(m.queue()));
     AmqpQueue queue = queueForUse(m.queue());
     QueueEntry entry = queue.poll(m.noAck());
     if (entry == null) {
+      stats.onGetEmpty();
       send(new BasicGetEmpty(""));
       return;
     }
+    stats.onGet(m.noAck(), entry.redelivered());
     Delivery d = new Delivery(null, entry);
     d.tag = nextDeliveryTag++;
     if (!m.noAck()) {
@@ -748,6 +837,7 @@ public final class AmqpChannel implements ConsumerOwner {
       }
       return;
     }
+    stats.onAck(acked.size());
     settle(acked);
   }
 
@@ -949,6 +1039,7 @@ public final class AmqpChannel implements ConsumerOwner {
     if (!noAck) {
       unacked.add(d);
     }
+    stats.onDeliver(noAck, d.entry.redelivered());
     Message msg = d.entry.message();
     String consumerTag = consumer == null ? replyTo.consumerTag() : consumer.tag();
     Frames.writeMessage(connection.out(), number,
@@ -1014,6 +1105,21 @@ public final class AmqpChannel implements ConsumerOwner {
 
   public boolean hasConsumers() {
     return !consumers.isEmpty() || replyTo.isConsuming();
+  }
+
+  /** publish, confirm, deliver, get and ack counters of this channel. */
+  public MessageStats stats() {
+    return stats;
+  }
+
+  /** basic.qos prefetch for new consumers (prefetch_count in the management API). */
+  public int prefetchCount() {
+    return consumerPrefetch;
+  }
+
+  /** basic.qos global prefetch (global_prefetch_count). */
+  public int globalPrefetchCount() {
+    return channelPrefetch;
   }
 
   public int unackedCount() {

@@ -31,6 +31,9 @@ public interface ChannelSink {
   /** The authenticated user (the user_id property of a publish must name it). */
   io.warren.broker.auth.User user();
 
+  /** The user's permission checks in this connection's vhost. */
+  io.warren.broker.auth.AccessControl access();
+
   /** The connection as exclusive-queue owner. */
   Object owner();
 
@@ -45,6 +48,9 @@ public interface ChannelSink {
    * this connection's event loop with null, or with the failure.
    */
   void syncStore(java.util.function.Consumer<io.warren.store.StoreException> onDurable);
+
+  /** A message was published on this connection (it may now have to block, see resource alarms). */
+  void onPublished();
 
   /** The channel finished closing: its number may be reused. */
   void channelClosed(int number);

@@ -12,6 +12,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.warren.broker.AmqpException;
 import io.warren.broker.BrokerContext;
+import io.warren.broker.auth.AccessControl;
 import io.warren.broker.auth.SaslMechanism;
 import io.warren.broker.auth.User;
 import io.warren.broker.channel.AmqpChannel;
@@ -82,6 +83,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   private boolean authFailureClose;
   private boolean blockedNotify;
   private User user;
+  private AccessControl access;
+  private volatile String authMechanism;
   private VirtualHost vhost;
   private int channelMax;
   private int frameMax = ProtocolConstants.FRAME_MIN_SIZE;
@@ -94,6 +97,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   private boolean flushScheduled;
   private volatile boolean writable = true;
   private ScheduledFuture<?> handshakeTimer;
+  /** Blocked by a resource alarm (low disk) after publishing; see {@link #onPublished()}. */
+  private boolean alarmBlocked;
   /** Queues this connection waits on before reading again (publisher flow control). */
   private final java.util.Set<AmqpQueue> pausedBy = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
   private final long connectedAt = System.currentTimeMillis();
@@ -152,8 +157,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
           flush();
         }
         case READER_IDLE -> {
-          if (!pausedBy.isEmpty()) {
-            return; // we stopped reading on purpose (flow control): silence is expected
+          if (!pausedBy.isEmpty() || alarmBlocked) {
+            return; // we stopped reading on purpose (flow control, alarm): silence is expected
           }
           LOG.warn("closing connection {}: missed heartbeats from client, timeout: {}s", this, heartbeat);
           closeNow();
@@ -350,6 +355,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
       return;
     }
     user = authenticated;
+    authMechanism = mechanism.name();
     send(0, new ConnectionTune(broker.config().channelMax(), broker.config().frameMax(),
         (int) broker.config().heartbeat().toSeconds()));
     state = State.AWAIT_TUNE_OK;
@@ -400,6 +406,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     if (host == null) {
       throw AmqpException.notAllowed("vhost %s not found", m.virtualHost());
     }
+    AccessControl.checkVhostAccess(broker.permissions(), user.name(), host.name());
+    access = new AccessControl(user.name(), host.name(), broker.permissions());
     vhost = host;
     cancelHandshakeTimer();
     state = State.OPEN;
@@ -589,16 +597,50 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
       return;
     }
     pausedBy.add(queue);
-    ctx.channel().config().setAutoRead(false);
+    updateReading();
   }
 
   @Override
   public void resumePublishing(AmqpQueue queue) {
     ctx.executor().execute(() -> {
-      if (pausedBy.remove(queue) && pausedBy.isEmpty()) {
-        ctx.channel().config().setAutoRead(true);
+      if (pausedBy.remove(queue)) {
+        updateReading();
       }
     });
+  }
+
+  /**
+   * RabbitMQ blocks a connection under a resource alarm when it next publishes: it sends
+   * connection.blocked (to clients that asked for it) and stops reading from the socket.
+   */
+  @Override
+  public void onPublished() {
+    if (!alarmBlocked && broker.publishingBlocked()) {
+      alarmBlocked = true;
+      if (blockedNotify) {
+        send(0, new ConnectionBlocked("low on disk"));
+      }
+      updateReading();
+    }
+  }
+
+  /** The disk alarm went on or off (any thread). */
+  public void onResourceAlarm(boolean active) {
+    ctx.executor().execute(() -> {
+      if (!active && alarmBlocked) {
+        alarmBlocked = false;
+        if (blockedNotify) {
+          send(0, new ConnectionUnblocked());
+          flush();
+        }
+        updateReading();
+      }
+    });
+  }
+
+  /** Reads from the socket unless flow control or a resource alarm says not to. */
+  private void updateReading() {
+    ctx.channel().config().setAutoRead(pausedBy.isEmpty() && !alarmBlocked);
   }
 
   @Override
@@ -628,6 +670,79 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
 
   public User user() {
     return user;
+  }
+
+  @Override
+  public AccessControl access() {
+    return access;
+  }
+
+  /** A snapshot of the open channels, taken on the connection's event loop. */
+  public List<AmqpChannel> channels() {
+    List<AmqpChannel> all = readChannels(List::copyOf);
+    return all == null ? List.of() : all;
+  }
+
+  /**
+   * Runs {@code reader} over the open channels on this connection's event loop, where channel
+   * state may be read safely, and returns its result; null if the connection is gone or its
+   * loop does not answer within a second (management listings then skip it).
+   */
+  public <T> T readChannels(java.util.function.Function<List<AmqpChannel>, T> reader) {
+    if (ctx == null) {
+      return null;
+    }
+    java.util.concurrent.Callable<T> read = () -> {
+      List<AmqpChannel> all = new ArrayList<>();
+      channels.forEachLive(all::add);
+      return reader.apply(all);
+    };
+    try {
+      return ctx.executor().inEventLoop() ? read.call() : ctx.executor().submit(read).get(1, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  /** The name RabbitMQ gives a connection: "peer-host:port -> local-host:port". */
+  public String name() {
+    return ctx == null ? "(not connected)" : hostPort(remoteAddress()) + " -> " + hostPort(localAddress());
+  }
+
+  private static String hostPort(java.net.SocketAddress address) {
+    return address instanceof InetSocketAddress a && a.getAddress() != null
+        ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(address);
+  }
+
+  public java.net.SocketAddress remoteAddress() {
+    return ctx == null ? null : ctx.channel().remoteAddress();
+  }
+
+  public java.net.SocketAddress localAddress() {
+    return ctx == null ? null : ctx.channel().localAddress();
+  }
+
+  /** The SASL mechanism the client logged in with (null before start-ok). */
+  public String authMechanism() {
+    return authMechanism;
+  }
+
+  /** Negotiated channel-max, frame-max and heartbeat (0 until tune-ok). */
+  public int channelMax() {
+    return channelMax;
+  }
+
+  public int negotiatedFrameMax() {
+    return frameMax;
+  }
+
+  public int heartbeat() {
+    return heartbeat;
+  }
+
+  /** Whether the handshake is done (connection.open-ok sent) and the connection not closing. */
+  public boolean isRunning() {
+    return state == State.OPEN;
   }
 
   public Map<String, Object> clientProperties() {

@@ -78,6 +78,10 @@ public abstract sealed class Exchange implements BindingTarget
     return true;
   }
 
+  public synchronized boolean hasBinding(Binding binding) {
+    return bindings.contains(binding);
+  }
+
   /** Removes every binding to {@code destination} and returns them. */
   public synchronized List<Binding> unbindAll(BindingTarget destination) {
     List<Binding> removed = new ArrayList<>();

@@ -37,6 +37,8 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   private final Owner owner;
 
   private final ReentrantLock lock = new ReentrantLock();
+  /** Counters for the management API; incremented under {@link #lock}, read without it. */
+  private final io.warren.broker.MessageStats stats = new io.warren.broker.MessageStats();
   /** The log of a durable queue's persistent messages; null for transient queues. */
   private QueueLog log;
   /** Turns a log record back into a message (for paged-out entries). */
@@ -50,13 +52,18 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   private boolean deleted;
 
   /**
-   * Flow control: above {@link #FLOW_HIGH} ready messages while consumers are attached, the
-   * consumers are not keeping up, so publishers are paused until {@link #FLOW_LOW}. A queue
-   * with no consumer is never a reason to pause (a backlog is a normal state).
+   * Flow control, like RabbitMQ's credit flow: above {@link #FLOW_HIGH} ready messages while
+   * consumers are attached, the consumers are not keeping up, so each publisher that adds more
+   * is paused until the consumers have taken {@link #FLOW_CREDIT} more messages. Publishers
+   * then go at the consumers' pace instead of growing the backlog without end, and are never
+   * stopped for long. A queue with no consumer is no reason to pause (a backlog is normal).
    */
   static final int FLOW_HIGH = 20_000;
-  static final int FLOW_LOW = 10_000;
+  static final int FLOW_CREDIT = 2_000;
   private volatile boolean overloaded;
+  /** Messages handed to consumers so far; paused publishers resume at {@link #resumeAt}. */
+  private long dispatched;
+  private long resumeAt;
 
   /**
    * Deep queues: beyond this many ready messages, a persistent message in a durable queue keeps
@@ -155,6 +162,7 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
         return false;
       }
       QueueEntry entry = new QueueEntry(this, message, nextSequence++);
+      stats.onPublish();
       if (record != null && log != null) {
         entry.setPosition(log.append(record));
         if (ready.size() >= IN_MEMORY_MESSAGES) {
@@ -236,6 +244,7 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
     try {
       QueueEntry entry = pollLoaded();
       if (entry != null) {
+        stats.onGet(noAck, entry.redelivered());
         if (noAck) {
           forgetLocked(entry);
         } else {
@@ -264,6 +273,7 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
     lock.lock();
     try {
       unacked -= entries.size();
+      stats.onAck(entries.size());
       for (QueueEntry e : entries) {
         forgetLocked(e);
       }
@@ -343,6 +353,9 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
       if (!overloaded) {
         return false;
       }
+      if (pausedPublishers.isEmpty()) {
+        resumeAt = dispatched + FLOW_CREDIT;
+      }
       if (!pausedPublishers.contains(publisher)) {
         pausedPublishers.add(publisher);
       }
@@ -352,10 +365,15 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
     }
   }
 
-  /** Ends flow control once the backlog is small again or nobody consumes. Under the lock. */
+  /**
+   * Resumes paused publishers once consumers have taken their credit's worth, or when there is
+   * no reason to hold them any more (backlog small, nobody consuming, queue deleted). Under the lock.
+   */
   private void relieveFlowLocked() {
-    if (overloaded && (ready.size() <= FLOW_LOW || consumers.isEmpty() || deleted)) {
+    if (overloaded && (ready.size() <= FLOW_HIGH || consumers.isEmpty() || deleted)) {
       overloaded = false;
+    }
+    if (!pausedPublishers.isEmpty() && (!overloaded || dispatched >= resumeAt)) {
       for (FlowControlled p : pausedPublishers) {
         p.resumePublishing(this);
       }
@@ -459,6 +477,21 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
     }
   }
 
+  /** Message counters (publish, deliver, get, ack, redeliver) for the management API. */
+  public io.warren.broker.MessageStats stats() {
+    return stats;
+  }
+
+  /** Bytes of message bodies ready for delivery (RabbitMQ's message_bytes_ready). */
+  public long readyBytes() {
+    lock.lock();
+    try {
+      return ready.bodyBytes();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   public List<Consumer> consumers() {
     lock.lock();
     try {
@@ -488,7 +521,9 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
       if (entry == null) {
         return;
       }
+      dispatched++;
       consumer.takeCredit();
+      stats.onDeliver(consumer.noAck(), entry.redelivered());
       if (consumer.noAck()) {
         forgetLocked(entry); // delivered without ack: it will not come back
       } else {
@@ -518,7 +553,8 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
       int size = groupEnd - groupStart;
       int start = nextConsumer >= groupStart && nextConsumer < groupEnd ? nextConsumer - groupStart : 0;
       for (int tried = 0; tried < size; tried++) {
-        int i = groupStart + (start + tried) % size;
+        int offset = start + tried;
+        int i = groupStart + (offset < size ? offset : offset - size);
         Consumer candidate = consumers.get(i);
         if (candidate.hasCredit()) {
           nextConsumer = i + 1;

@@ -101,8 +101,10 @@ final class QueueArguments {
     if (sameValue(r, c)) {
       return;
     }
+    // RabbitMQ names the types only when one side lacks the argument.
+    boolean both = received.containsKey(key) && current.containsKey(key);
     throw AmqpException.preconditionFailed("inequivalent arg '%s' for %s '%s' in vhost '%s': received %s but current is %s",
-        key, kind, entity, vhost, describe(r, received.containsKey(key)), describe(c, current.containsKey(key)));
+        key, kind, entity, vhost, describe(r, received.containsKey(key), both), describe(c, current.containsKey(key), both));
   }
 
   /** Integers of different widths compare by value, as RabbitMQ compares by type class. */
@@ -116,11 +118,11 @@ final class QueueArguments {
     return Objects.equals(a, b);
   }
 
-  private static String describe(Object value, boolean present) {
+  private static String describe(Object value, boolean present, boolean plain) {
     if (!present) {
       return "none";
     }
-    return "the value '" + value + "' of type '" + typeName(value) + "'";
+    return plain ? "'" + value + "'" : "the value '" + value + "' of type '" + typeName(value) + "'";
   }
 
   private static boolean isInteger(Object v) {

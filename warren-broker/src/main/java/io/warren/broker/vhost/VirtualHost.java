@@ -34,6 +34,7 @@ public final class VirtualHost implements AmqpQueue.Owner {
   private final ConcurrentHashMap<String, ConsumerOwner> replyConsumers = new ConcurrentHashMap<>();
 
   private final Persistence persistence;
+  private final io.warren.broker.MessageStats stats = new io.warren.broker.MessageStats();
 
   /** A vhost whose definitions and messages are not kept anywhere (tests, tools). */
   public VirtualHost(String name) {
@@ -55,6 +56,11 @@ public final class VirtualHost implements AmqpQueue.Owner {
 
   public String name() {
     return name;
+  }
+
+  /** Message counters of every channel that worked in this vhost (management API, Prometheus). */
+  public io.warren.broker.MessageStats stats() {
+    return stats;
   }
 
   public Router router() {
@@ -255,6 +261,18 @@ public final class VirtualHost implements AmqpQueue.Owner {
   @Override
   public void autoDelete(AmqpQueue queue) {
     removeQueue(queue);
+  }
+
+  /** The vhost itself is being deleted: every queue and exchange goes, durable ones from the log too. */
+  public synchronized void deleteAll() {
+    for (AmqpQueue q : List.copyOf(queues.values())) {
+      removeQueue(q);
+    }
+    for (Exchange x : List.copyOf(exchanges.values())) {
+      if (exchanges.get(x.name()) == x) {
+        removeExchange(x);
+      }
+    }
   }
 
   /** Deletes every exclusive queue the connection declared (it is closing). */

@@ -1,0 +1,110 @@
+package io.warren.broker;
+
+import io.warren.broker.auth.PermissionRegistry;
+import io.warren.broker.auth.Permissions;
+import io.warren.broker.auth.User;
+import io.warren.broker.auth.UserRegistry;
+import io.warren.broker.connection.AmqpConnection;
+import io.warren.broker.vhost.VirtualHost;
+import io.warren.broker.vhost.VirtualHostRegistry;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The one place where users, vhosts and permissions change (rabbitmqctl's add_user,
+ * delete_vhost, set_permissions ... and the management API's PUT and DELETE all land here), so
+ * whatever must follow a change happens once: connections of a deleted vhost or user are
+ * closed with 320 CONNECTION_FORCED, a deleted vhost loses its queues and exchanges, and
+ * permissions never outlive their user or vhost. Persisting these definitions hooks in here.
+ *
+ * <p>Changes are serialised on this object; reads go straight to the registries.
+ */
+public final class BrokerDefinitions {
+
+  /** A vhost's description and tags (RabbitMQ keeps them as vhost metadata). */
+  public record VhostMetadata(String description, List<String> tags) {
+
+    public static final VhostMetadata NONE = new VhostMetadata("", List.of());
+
+    public VhostMetadata {
+      tags = List.copyOf(tags);
+    }
+  }
+
+  private final UserRegistry users;
+  private final VirtualHostRegistry vhosts;
+  private final PermissionRegistry permissions;
+  private final Set<AmqpConnection> connections;
+  private final Map<String, VhostMetadata> vhostMetadata = new ConcurrentHashMap<>();
+
+  BrokerDefinitions(UserRegistry users, VirtualHostRegistry vhosts, PermissionRegistry permissions,
+      Set<AmqpConnection> connections) {
+    this.users = users;
+    this.vhosts = vhosts;
+    this.permissions = permissions;
+    this.connections = connections;
+  }
+
+  /** Adds the user, or replaces its password hash and tags. */
+  public synchronized void putUser(User user) {
+    users.add(user);
+  }
+
+  /** Deletes the user and its permissions and closes its connections; false if there was none. */
+  public synchronized boolean deleteUser(String name) {
+    if (!users.delete(name)) {
+      return false;
+    }
+    permissions.clearUser(name);
+    for (AmqpConnection c : connections) {
+      if (c.user() != null && c.user().name().equals(name)) {
+        c.forceClose("user '" + name + "' is deleted");
+      }
+    }
+    return true;
+  }
+
+  /** Creates the vhost if it does not exist, with the given metadata; returns it either way. */
+  public synchronized VirtualHost addVhost(String name, VhostMetadata metadata) {
+    VirtualHost vhost = vhosts.add(name);
+    vhostMetadata.put(name, metadata);
+    return vhost;
+  }
+
+  public VhostMetadata vhostMetadata(String name) {
+    return vhostMetadata.getOrDefault(name, VhostMetadata.NONE);
+  }
+
+  /**
+   * Deletes the vhost as RabbitMQ does: permissions first (no new connections), then its
+   * connections are closed and its queues and exchanges deleted. False if there was none.
+   */
+  public synchronized boolean deleteVhost(String name) {
+    VirtualHost vhost = vhosts.get(name);
+    if (vhost == null) {
+      return false;
+    }
+    permissions.clearVhost(name);
+    vhosts.remove(name);
+    vhostMetadata.remove(name);
+    for (AmqpConnection c : connections) {
+      if (c.vhost() == vhost) {
+        c.forceClose("vhost '" + name + "' is deleted");
+      }
+    }
+    vhost.deleteAll();
+    return true;
+  }
+
+  /** Sets the user's permissions in the vhost (both must exist: the caller checks). */
+  public synchronized void setPermissions(String user, String vhost, Permissions p) {
+    permissions.set(user, vhost, p);
+  }
+
+  /** Removes the user's permissions in the vhost; false if there were none. */
+  public synchronized boolean clearPermissions(String user, String vhost) {
+    return permissions.clear(user, vhost);
+  }
+}
