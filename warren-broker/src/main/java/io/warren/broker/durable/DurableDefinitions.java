@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.warren.broker.exchange.Binding;
 import io.warren.broker.exchange.Exchange;
 import io.warren.broker.queue.AmqpQueue;
+import io.warren.broker.queue.MessagePaging;
 import io.warren.broker.vhost.Persistence;
 import io.warren.codec.FieldTables;
 import io.warren.codec.LongString;
@@ -41,6 +42,28 @@ public final class DurableDefinitions implements Persistence {
   private final MetadataLog log;
   private final LinkedHashMap<String, Map<String, Object>> live = new LinkedHashMap<>();
   private boolean replaying;
+  private final MessagePaging paging = new MessagePaging() {
+    @Override
+    public ByteBuf encode(io.warren.broker.message.Message message) {
+      return MessageRecord.encode(io.netty.buffer.ByteBufAllocator.DEFAULT, message);
+    }
+
+    @Override
+    public io.warren.broker.message.Message decode(ByteBuf record) {
+      return MessageRecord.decode(record);
+    }
+
+    @Override
+    public QueueLog openScratchLog() {
+      // not in the metadata log, so the next start deletes it as an orphan
+      return store.openQueue("scratch-" + java.util.UUID.randomUUID());
+    }
+
+    @Override
+    public void deleteScratchLog(QueueLog scratch) {
+      store.deleteQueue(scratch.id());
+    }
+  };
 
   public DurableDefinitions(MessageStore store) {
     this.store = store;
@@ -116,6 +139,11 @@ public final class DurableDefinitions implements Persistence {
   @Override
   public synchronized void bindingRemoved(Binding b) {
     delete(binding(b));
+  }
+
+  @Override
+  public MessagePaging paging() {
+    return paging;
   }
 
   /** Records a vhost (so that it survives a restart). */

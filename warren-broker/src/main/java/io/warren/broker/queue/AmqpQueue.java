@@ -41,8 +41,10 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   private final io.warren.broker.MessageStats stats = new io.warren.broker.MessageStats();
   /** The log of a durable queue's persistent messages; null for transient queues. */
   private QueueLog log;
-  /** Turns a log record back into a message (for paged-out entries). */
-  private java.util.function.Function<ByteBuf, Message> decoder;
+  /** Encodes and decodes log records, and provides the scratch log for deep transient backlogs. */
+  private MessagePaging paging;
+  /** Where transient messages of a deep queue wait, opened on first need; null until then. */
+  private QueueLog scratchLog;
   private final ReadyList ready = new ReadyList();
   private final ArrayList<Consumer> consumers = new ArrayList<>();
   private int nextConsumer;
@@ -116,9 +118,9 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   }
 
   /** Gives a durable queue its log; called once, before the queue is visible to anyone. */
-  public void attachLog(QueueLog queueLog, java.util.function.Function<ByteBuf, Message> recordDecoder) {
+  public void attachStorage(QueueLog queueLog, MessagePaging messagePaging) {
     this.log = queueLog;
-    this.decoder = recordDecoder;
+    this.paging = messagePaging;
   }
 
   /** Whether persistent messages published to this queue are written to disk. */
@@ -135,7 +137,7 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
     try {
       return log.recover((position, record) -> {
         boolean keepInMemory = ready.size() < IN_MEMORY_MESSAGES;
-        QueueEntry entry = new QueueEntry(this, keepInMemory ? decoder.apply(record) : null, nextSequence++);
+        QueueEntry entry = new QueueEntry(this, keepInMemory ? paging.decode(record) : null, nextSequence++);
         entry.setPosition(position);
         entry.markRedelivered();
         ready.add(entry);
@@ -163,11 +165,14 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
       }
       QueueEntry entry = new QueueEntry(this, message, nextSequence++);
       stats.onPublish();
+      boolean deep = ready.size() >= IN_MEMORY_MESSAGES;
       if (record != null && log != null) {
         entry.setPosition(log.append(record));
-        if (ready.size() >= IN_MEMORY_MESSAGES) {
+        if (deep) {
           entry.pageOut();
         }
+      } else if (deep && paging != null) {
+        pageOutToScratch(entry);
       }
       ready.add(entry);
       dispatchLocked();
@@ -291,8 +296,15 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
       }
       ByteBuf record = null;
       try {
-        record = log.read(entry.position());
-        entry.pageIn(decoder.apply(record));
+        if (entry.inScratchLog()) {
+          record = scratchLog.read(entry.position());
+          entry.pageIn(paging.decode(record));
+          scratchLog.ack(entry.position());
+          entry.leaveScratch();
+        } else {
+          record = log.read(entry.position());
+          entry.pageIn(paging.decode(record));
+        }
         return entry;
       } catch (RuntimeException e) {
         // a damaged record: RabbitMQ would also lose it; the rest of the queue goes on
@@ -309,8 +321,26 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
 
   /** The message has left the queue for good: its log record is acked. */
   private void forgetLocked(QueueEntry e) {
-    if (e.position() >= 0 && log != null && !deleted) {
+    if (e.position() < 0 || deleted) {
+      return;
+    }
+    if (e.inScratchLog()) {
+      scratchLog.ack(e.position());
+    } else if (log != null) {
       log.ack(e.position());
+    }
+  }
+
+  /** A transient message in a deep queue goes to the scratch log; memory keeps only its entry. */
+  private void pageOutToScratch(QueueEntry entry) {
+    if (scratchLog == null) {
+      scratchLog = paging.openScratchLog();
+    }
+    ByteBuf record = paging.encode(entry.message());
+    try {
+      entry.pageOutToScratch(scratchLog.append(record));
+    } finally {
+      record.release();
     }
   }
 
@@ -427,6 +457,10 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
       }
       deleted = true;
       count = ready.clear(e -> { });
+      if (scratchLog != null) {
+        paging.deleteScratchLog(scratchLog);
+        scratchLog = null;
+      }
       relieveFlowLocked();
       cancelled = new ArrayList<>(consumers);
       consumers.clear();

@@ -16,6 +16,8 @@ public final class QueueEntry {
   private boolean redelivered;
   /** Where the message is in the queue's log, or -1 if it is not on disk (transient). */
   private long position = -1;
+  /** True when {@link #position} is in the queue's scratch log (a paged-out transient message). */
+  private boolean inScratchLog;
 
   QueueEntry(AmqpQueue queue, Message message, long sequence) {
     this.queue = queue;
@@ -65,6 +67,23 @@ public final class QueueEntry {
 
   void setPosition(long position) {
     this.position = position;
+  }
+
+  boolean inScratchLog() {
+    return inScratchLog;
+  }
+
+  /** The message now lives in the queue's scratch log at {@code scratchPosition}, not in memory. */
+  void pageOutToScratch(long scratchPosition) {
+    position = scratchPosition;
+    inScratchLog = true;
+    message = null;
+  }
+
+  /** Back in memory from the scratch log: the message is transient again. */
+  void leaveScratch() {
+    position = -1;
+    inScratchLog = false;
   }
 
   public boolean redelivered() {

@@ -25,6 +25,9 @@ public interface Persistence {
 
   void bindingRemoved(Binding binding);
 
+  /** How queues page messages out of memory; null when nothing can be written to disk. */
+  io.warren.broker.queue.MessagePaging paging();
+
   /** For brokers without a data folder (and for tests): nothing is kept. */
   Persistence NONE = new Persistence() {
     @Override
@@ -50,6 +53,11 @@ public interface Persistence {
 
     @Override
     public void bindingRemoved(Binding binding) {
+    }
+
+    @Override
+    public io.warren.broker.queue.MessagePaging paging() {
+      return null;
     }
   };
 }
