@@ -202,9 +202,7 @@ public final class VirtualHost implements AmqpQueue.Owner {
       QueueArguments.validate(queueName, name, arguments);
       AmqpQueue q = new AmqpQueue(queueName, name, durable, autoDelete, exclusive ? connection : null, arguments,
           this);
-      if (isDurable(q)) {
-        q.attachLog(persistence.queueAdded(q), io.warren.broker.durable.MessageRecord::decode);
-      }
+      q.attachStorage(isDurable(q) ? persistence.queueAdded(q) : null, persistence.paging());
       queues.put(queueName, q);
       return q;
     }
