@@ -78,14 +78,12 @@ export class LineChart {
   }
 }
 
-/** The smallest of 1, 2, 2.5, 5 × 10^n at or above `v` (at least 1): round axis values. */
+/** The axis top: four round steps (1, 2, 2.5 or 5 × 10^n each), so every grid line is round. */
 function niceCeiling(v) {
-  if (v <= 1) return 1;
-  const magnitude = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) {
-    if (v <= m * magnitude) return m * magnitude;
-  }
-  return 10 * magnitude;
+  const rawStep = Math.max(v, 1) / GRID_LINES;
+  const magnitude = 10 ** Math.floor(Math.log10(rawStep));
+  const m = [1, 2, 2.5, 5, 10].find((x) => rawStep <= x * magnitude);
+  return m * magnitude * GRID_LINES;
 }
 
 function label(v) {

@@ -154,6 +154,10 @@ class QueuesAndExchangesApiTest extends ManagementTestSupport {
     GetResponse got = ch.basicGet(name, true);
     assertThat(new String(got.getBody(), StandardCharsets.UTF_8)).isEqualTo("through http");
     assertThat(got.getProps().getMessageId()).isEqualTo("m-1");
+    Reply impersonating = call("POST", "/api/exchanges/%2F/amq.default/publish", Map.of("routing_key", name,
+        "properties", Map.of("user_id", "someone-else"), "payload", "x", "payload_encoding", "string"));
+    assertThat(impersonating.map()).isEqualTo(Map.of("error", "bad_request", "reason", "406 PRECONDITION_FAILED - "
+        + "user_id property set to 'someone-else' but authenticated user was 'guest'"));
   }
 
   @Test

@@ -1,6 +1,5 @@
 package io.warren.management.http;
 
-import io.warren.broker.Broker;
 import io.warren.broker.exchange.Binding;
 import io.warren.broker.exchange.BindingTarget;
 import io.warren.broker.exchange.Exchange;
@@ -21,7 +20,7 @@ final class BindingsResource {
   private final Scope scope;
   private final Operations operations;
 
-  BindingsResource(Broker broker, Scope scope, Operations operations) {
+  BindingsResource(Scope scope, Operations operations) {
     this.scope = scope;
     this.operations = operations;
   }

@@ -1,7 +1,6 @@
 package io.warren.management.http;
 
 import io.warren.broker.AmqpException;
-import io.warren.broker.Broker;
 import io.warren.broker.exchange.Binding;
 import io.warren.broker.exchange.Exchange;
 import io.warren.broker.queue.AmqpQueue;
@@ -19,7 +18,7 @@ final class ExchangesResource {
   private final Views views;
   private final Operations operations;
 
-  ExchangesResource(Broker broker, Scope scope, Views views, Operations operations) {
+  ExchangesResource(Scope scope, Views views, Operations operations) {
     this.scope = scope;
     this.views = views;
     this.operations = operations;

@@ -32,9 +32,9 @@ public final class ManagementApi {
     Operations operations = new Operations(broker);
     new OverviewResource(broker, scope, views, operations, versions, managementPort).register(router);
     new ConnectionsResource(broker, scope, views).register(router);
-    new ExchangesResource(broker, scope, views, operations).register(router);
-    new QueuesResource(broker, scope, views, operations).register(router);
-    new BindingsResource(broker, scope, operations).register(router);
+    new ExchangesResource(scope, views, operations).register(router);
+    new QueuesResource(scope, views, operations).register(router);
+    new BindingsResource(scope, operations).register(router);
     new VhostsResource(broker, scope, views).register(router);
     new UsersResource(broker).register(router);
     new PermissionsResource(broker).register(router);

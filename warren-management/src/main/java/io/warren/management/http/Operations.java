@@ -129,6 +129,11 @@ final class Operations {
             v.name());
       }
     }
+    if (properties.userId() != null && !properties.userId().equals(call.user().name())
+        && !call.user().tags().contains("impersonator")) {
+      throw AmqpException.preconditionFailed("user_id property set to '%s' but authenticated user was '%s'",
+          properties.userId(), call.user().name());
+    }
     Message message = new Message(exchangeName, routingKey, ContentHeader.of(BASIC_CLASS, body.length, properties),
         body);
     RouteScratch scratch = new RouteScratch();

@@ -1,7 +1,6 @@
 package io.warren.management.http;
 
 import io.warren.broker.AmqpException;
-import io.warren.broker.Broker;
 import io.warren.broker.channel.AmqpChannel;
 import io.warren.broker.connection.AmqpConnection;
 import io.warren.broker.exchange.Binding;
@@ -22,13 +21,11 @@ import java.util.Map;
  */
 final class QueuesResource {
 
-  private final Broker broker;
   private final Scope scope;
   private final Views views;
   private final Operations operations;
 
-  QueuesResource(Broker broker, Scope scope, Views views, Operations operations) {
-    this.broker = broker;
+  QueuesResource(Scope scope, Views views, Operations operations) {
     this.scope = scope;
     this.views = views;
     this.operations = operations;

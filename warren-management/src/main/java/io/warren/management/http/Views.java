@@ -7,7 +7,6 @@ import io.warren.broker.exchange.Binding;
 import io.warren.broker.exchange.Exchange;
 import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.Consumer;
-import io.warren.codec.LongString;
 import io.warren.management.metrics.RateSampler;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -370,10 +369,5 @@ public final class Views {
 
   private static InetSocketAddress inet(SocketAddress a) {
     return a instanceof InetSocketAddress i && i.getAddress() != null ? i : null;
-  }
-
-  /** A field-table value that is a long string, as text (null otherwise). */
-  static String text(Object value) {
-    return value instanceof LongString || value instanceof String ? value.toString() : null;
   }
 }
