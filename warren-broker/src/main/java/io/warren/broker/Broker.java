@@ -74,12 +74,17 @@ public final class Broker implements BrokerContext {
     store = MessageStore.open(config.dataDir(), StoreOptions.defaults());
     DurableDefinitions definitions = new DurableDefinitions(store);
     vhosts.setPersistence(definitions);
-    DefinitionsRecovery.Summary recovered = DefinitionsRecovery.restore(definitions, vhosts, store);
-    this.definitions.putUser(new User(config.defaultUser(), PasswordHash.of(config.defaultPassword()),
-        Set.of("administrator")));
-    this.definitions.addVhost(config.defaultVhost(), new BrokerDefinitions.VhostMetadata("Default virtual host",
-        java.util.List.of()));
-    this.definitions.setPermissions(config.defaultUser(), config.defaultVhost(), Permissions.FULL);
+    DefinitionsRecovery.Summary recovered = DefinitionsRecovery.restore(definitions, this.definitions, vhosts, store);
+    this.definitions.recordTo(definitions);
+    if (recovered.users() == 0) {
+      // As RabbitMQ: the default user and vhost are created on first start only, so an
+      // operator who deletes guest does not see it come back.
+      this.definitions.putUser(new User(config.defaultUser(), PasswordHash.of(config.defaultPassword()),
+          Set.of("administrator")));
+      this.definitions.addVhost(config.defaultVhost(), new BrokerDefinitions.VhostMetadata("Default virtual host",
+          java.util.List.of()));
+      this.definitions.setPermissions(config.defaultUser(), config.defaultVhost(), Permissions.FULL);
+    }
 
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();

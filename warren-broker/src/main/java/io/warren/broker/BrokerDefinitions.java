@@ -38,6 +38,8 @@ public final class BrokerDefinitions {
   private final PermissionRegistry permissions;
   private final Set<AmqpConnection> connections;
   private final Map<String, VhostMetadata> vhostMetadata = new ConcurrentHashMap<>();
+  /** Where changes are recorded so they survive a restart; null until the store is open. */
+  private io.warren.broker.durable.DurableDefinitions durable;
 
   BrokerDefinitions(UserRegistry users, VirtualHostRegistry vhosts, PermissionRegistry permissions,
       Set<AmqpConnection> connections) {
@@ -47,9 +49,17 @@ public final class BrokerDefinitions {
     this.connections = connections;
   }
 
+  /** From now on, every change is also written to the durable definitions. */
+  synchronized void recordTo(io.warren.broker.durable.DurableDefinitions durableDefinitions) {
+    this.durable = durableDefinitions;
+  }
+
   /** Adds the user, or replaces its password hash and tags. */
   public synchronized void putUser(User user) {
     users.add(user);
+    if (durable != null) {
+      durable.userPut(user.name(), user.passwordHash().toBase64(), List.copyOf(user.tags()));
+    }
   }
 
   /** Deletes the user and its permissions and closes its connections; false if there was none. */
@@ -58,6 +68,9 @@ public final class BrokerDefinitions {
       return false;
     }
     permissions.clearUser(name);
+    if (durable != null) {
+      durable.userDeleted(name);
+    }
     for (AmqpConnection c : connections) {
       if (c.user() != null && c.user().name().equals(name)) {
         c.forceClose("user '" + name + "' is deleted");
@@ -70,6 +83,9 @@ public final class BrokerDefinitions {
   public synchronized VirtualHost addVhost(String name, VhostMetadata metadata) {
     VirtualHost vhost = vhosts.add(name);
     vhostMetadata.put(name, metadata);
+    if (durable != null) {
+      durable.vhostAdded(name, metadata.description(), metadata.tags());
+    }
     return vhost;
   }
 
@@ -95,16 +111,26 @@ public final class BrokerDefinitions {
       }
     }
     vhost.deleteAll();
+    if (durable != null) {
+      durable.vhostRemoved(name);
+    }
     return true;
   }
 
   /** Sets the user's permissions in the vhost (both must exist: the caller checks). */
   public synchronized void setPermissions(String user, String vhost, Permissions p) {
     permissions.set(user, vhost, p);
+    if (durable != null) {
+      durable.permissionsSet(user, vhost, p.configure(), p.write(), p.read());
+    }
   }
 
   /** Removes the user's permissions in the vhost; false if there were none. */
   public synchronized boolean clearPermissions(String user, String vhost) {
-    return permissions.clear(user, vhost);
+    boolean cleared = permissions.clear(user, vhost);
+    if (cleared && durable != null) {
+      durable.permissionsCleared(user, vhost);
+    }
+    return cleared;
   }
 }

@@ -74,7 +74,7 @@ public final class DurableDefinitions implements Persistence {
   public synchronized List<Map<String, Object>> recover() {
     log.recover(record -> apply(FieldTables.read(record)));
     List<Map<String, Object>> ordered = new ArrayList<>();
-    for (String kind : new String[] {"vhost", "exchange", "queue", "binding"}) {
+    for (String kind : new String[] {"user", "vhost", "permission", "exchange", "queue", "binding"}) {
       for (Map<String, Object> d : live.values()) {
         if (kind.equals(string(d, "kind"))) {
           ordered.add(d);
@@ -147,13 +147,42 @@ public final class DurableDefinitions implements Persistence {
   }
 
   /** Records a vhost (so that it survives a restart). */
-  public synchronized void vhostAdded(String vhost) {
-    put(definition("vhost", vhost, vhost));
+  public synchronized void vhostAdded(String vhost, String description, List<String> tags) {
+    Map<String, Object> d = definition("vhost", vhost, vhost);
+    d.put("description", description);
+    d.put("tags", List.copyOf(tags));
+    put(d);
   }
 
+  /** A deleted vhost takes its definitions and permissions with it. */
   public synchronized void vhostRemoved(String vhost) {
     delete(definition("vhost", vhost, vhost));
   }
+
+  /** Users live outside vhosts; their records use the empty vhost name. */
+  public synchronized void userPut(String name, String passwordHash, List<String> tags) {
+    Map<String, Object> d = definition("user", "", name);
+    d.put("password_hash", passwordHash);
+    d.put("tags", List.copyOf(tags));
+    put(d);
+  }
+
+  public synchronized void userDeleted(String name) {
+    delete(definition("user", "", name));
+  }
+
+  public synchronized void permissionsSet(String user, String vhost, String configure, String write, String read) {
+    Map<String, Object> d = definition("permission", vhost, user);
+    d.put("configure", configure);
+    d.put("write", write);
+    d.put("read", read);
+    put(d);
+  }
+
+  public synchronized void permissionsCleared(String user, String vhost) {
+    delete(definition("permission", vhost, user));
+  }
+
 
   // ---- records ----
 
@@ -223,6 +252,9 @@ public final class DurableDefinitions implements Persistence {
     } else if (kind.equals("vhost")) {
       String vhost = string(d, "name");
       live.values().removeIf(x -> vhost.equals(string(x, "vhost")));
+    } else if (kind.equals("user")) {
+      String user = string(d, "name");
+      live.values().removeIf(x -> "permission".equals(string(x, "kind")) && user.equals(string(x, "name")));
     }
   }
 
