@@ -15,25 +15,27 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.warren.broker.auth.PasswordHash;
 import io.warren.broker.auth.PermissionRegistry;
 import io.warren.broker.auth.Permissions;
 import io.warren.broker.auth.User;
-import io.warren.broker.auth.PasswordHash;
 import io.warren.broker.auth.UserRegistry;
+import io.warren.broker.connection.AmqpConnection;
 import io.warren.broker.durable.DefinitionsRecovery;
 import io.warren.broker.durable.DurableDefinitions;
-import io.warren.broker.connection.AmqpConnection;
 import io.warren.broker.vhost.VirtualHostRegistry;
 import io.warren.codec.FrameDecoder;
+import io.warren.codec.ProtocolConstants;
 import io.warren.store.MessageStore;
 import io.warren.store.StoreOptions;
-import io.warren.codec.ProtocolConstants;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +84,7 @@ public final class Broker implements BrokerContext {
       this.definitions.putUser(new User(config.defaultUser(), PasswordHash.of(config.defaultPassword()),
           Set.of("administrator")));
       this.definitions.addVhost(config.defaultVhost(), new BrokerDefinitions.VhostMetadata("Default virtual host",
-          java.util.List.of()));
+          List.of()));
       this.definitions.setPermissions(config.defaultUser(), config.defaultVhost(), Permissions.FULL);
     }
 
@@ -148,11 +150,11 @@ public final class Broker implements BrokerContext {
       c.forceClose("broker forced connection closure with reason 'shutdown'");
     }
     if (ioGroup != null) {
-      ioGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+      ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
       ioGroup = null;
     }
     if (acceptorGroup != null) {
-      acceptorGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+      acceptorGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
       acceptorGroup = null;
     }
     if (store != null) {

@@ -5,6 +5,7 @@ import io.warren.broker.auth.Permissions;
 import io.warren.broker.auth.User;
 import io.warren.broker.auth.UserRegistry;
 import io.warren.broker.connection.AmqpConnection;
+import io.warren.broker.durable.DurableDefinitions;
 import io.warren.broker.vhost.VirtualHost;
 import io.warren.broker.vhost.VirtualHostRegistry;
 import java.util.List;
@@ -39,7 +40,7 @@ public final class BrokerDefinitions {
   private final Set<AmqpConnection> connections;
   private final Map<String, VhostMetadata> vhostMetadata = new ConcurrentHashMap<>();
   /** Where changes are recorded so they survive a restart; null until the store is open. */
-  private io.warren.broker.durable.DurableDefinitions durable;
+  private DurableDefinitions durable;
 
   BrokerDefinitions(UserRegistry users, VirtualHostRegistry vhosts, PermissionRegistry permissions,
       Set<AmqpConnection> connections) {
@@ -50,7 +51,7 @@ public final class BrokerDefinitions {
   }
 
   /** From now on, every change is also written to the durable definitions. */
-  synchronized void recordTo(io.warren.broker.durable.DurableDefinitions durableDefinitions) {
+  synchronized void recordTo(DurableDefinitions durableDefinitions) {
     this.durable = durableDefinitions;
   }
 

@@ -2,7 +2,13 @@ package io.warren.broker.channel;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
+import io.warren.broker.AmqpException;
+import io.warren.broker.auth.AccessControl;
+import io.warren.broker.auth.User;
+import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.vhost.VirtualHost;
+import io.warren.store.StoreException;
+import java.util.function.Consumer;
 
 /** What an AMQP channel needs from its connection. Called only on the connection's event loop. */
 public interface ChannelSink {
@@ -29,25 +35,25 @@ public interface ChannelSink {
   boolean clientSupportsCancelNotify();
 
   /** The authenticated user (the user_id property of a publish must name it). */
-  io.warren.broker.auth.User user();
+  User user();
 
   /** The user's permission checks in this connection's vhost. */
-  io.warren.broker.auth.AccessControl access();
+  AccessControl access();
 
   /** The connection as exclusive-queue owner. */
   Object owner();
 
   /** A channel error needs the connection's help (a hard error): close the whole connection. */
-  void connectionError(io.warren.broker.AmqpException error);
+  void connectionError(AmqpException error);
 
   /** A queue this connection published to is overloaded: stop reading until it drains. */
-  void pausePublishing(io.warren.broker.queue.AmqpQueue queue);
+  void pausePublishing(AmqpQueue queue);
 
   /**
    * Asks the store to make everything written so far durable; {@code onDurable} then runs on
    * this connection's event loop with null, or with the failure.
    */
-  void syncStore(java.util.function.Consumer<io.warren.store.StoreException> onDurable);
+  void syncStore(Consumer<StoreException> onDurable);
 
   /** A message was published on this connection (it may now have to block, see resource alarms). */
   void onPublished();

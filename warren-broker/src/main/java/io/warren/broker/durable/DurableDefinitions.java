@@ -1,9 +1,11 @@
 package io.warren.broker.durable;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.warren.broker.exchange.Binding;
 import io.warren.broker.exchange.Exchange;
+import io.warren.broker.message.Message;
 import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.MessagePaging;
 import io.warren.broker.vhost.Persistence;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,19 +47,19 @@ public final class DurableDefinitions implements Persistence {
   private boolean replaying;
   private final MessagePaging paging = new MessagePaging() {
     @Override
-    public ByteBuf encode(io.warren.broker.message.Message message) {
-      return MessageRecord.encode(io.netty.buffer.ByteBufAllocator.DEFAULT, message);
+    public ByteBuf encode(Message message) {
+      return MessageRecord.encode(ByteBufAllocator.DEFAULT, message);
     }
 
     @Override
-    public io.warren.broker.message.Message decode(ByteBuf record) {
+    public Message decode(ByteBuf record) {
       return MessageRecord.decode(record);
     }
 
     @Override
     public QueueLog openScratchLog() {
       // not in the metadata log, so the next start deletes it as an orphan
-      return store.openQueue("scratch-" + java.util.UUID.randomUUID());
+      return store.openQueue("scratch-" + UUID.randomUUID());
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.warren.broker.exchange;
 import io.warren.broker.AmqpException;
 import io.warren.broker.message.FieldTypes;
 import io.warren.broker.message.Message;
+import io.warren.broker.message.PropertyFlags;
 import io.warren.broker.queue.AmqpQueue;
 import io.warren.codec.LongString;
 import java.util.List;
@@ -35,7 +36,7 @@ public final class Router {
    */
   public void route(Exchange exchange, Message message, RouteScratch out) {
     out.reset(message.routingKey());
-    if (io.warren.broker.message.PropertyFlags.hasHeaders(message)) {
+    if (PropertyFlags.hasHeaders(message)) {
       Map<String, Object> headers = message.properties().headers();
       if (headers != null) {
         addExtraKeys("CC", headers.get("CC"), out);

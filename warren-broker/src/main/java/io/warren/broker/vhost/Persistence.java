@@ -3,6 +3,7 @@ package io.warren.broker.vhost;
 import io.warren.broker.exchange.Binding;
 import io.warren.broker.exchange.Exchange;
 import io.warren.broker.queue.AmqpQueue;
+import io.warren.broker.queue.MessagePaging;
 import io.warren.store.QueueLog;
 
 /**
@@ -26,7 +27,7 @@ public interface Persistence {
   void bindingRemoved(Binding binding);
 
   /** How queues page messages out of memory; null when nothing can be written to disk. */
-  io.warren.broker.queue.MessagePaging paging();
+  MessagePaging paging();
 
   /** For brokers without a data folder (and for tests): nothing is kept. */
   Persistence NONE = new Persistence() {
@@ -56,7 +57,7 @@ public interface Persistence {
     }
 
     @Override
-    public io.warren.broker.queue.MessagePaging paging() {
+    public MessagePaging paging() {
       return null;
     }
   };
