@@ -18,8 +18,11 @@ import io.netty.buffer.Unpooled;
  * </pre>
  * RabbitMQ decodes the properties when the publish is complete (after the last body frame)
  * and closes the connection with 541 "INTERNAL_ERROR" if they are malformed; call
- * {@link #checkProperties()} at that point to do the same. Not thread-safe: owned by the
- * connection that decoded it until handed on.
+ * {@link #checkProperties()} at that point to do the same.
+ *
+ * <p>Shared freely: its only mutable state is the lazily decoded properties, an immutable
+ * record that any thread may decode again; {@link FrameDecoder} hands out the same header for
+ * repeated header frames, so many messages may hold one instance.
  */
 public final class ContentHeader {
 

@@ -3,6 +3,7 @@ package io.warren.codec;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.warren.codec.method.BasicPublish;
 import io.warren.codec.method.Method;
 import io.warren.codec.method.MethodDecoder;
 import java.util.List;
@@ -31,6 +32,9 @@ import java.util.List;
  * {@link MethodDecoder} and {@link ContentHeader#decode} check. What depends on the
  * connection's state (frames before open, content out of order) is the broker's.
  *
+ * <p>A basic.publish or content header frame that repeats the previous one byte for byte is
+ * handed out again as the same (immutable) object: see {@link RepeatedFrames}.
+ *
  * <p>One instance per connection, used on its event loop only.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
@@ -41,6 +45,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
     private State state = State.AWAIT_PROTOCOL_HEADER;
     private int maxFrameSize;
+    private final RepeatedFrames repeated = new RepeatedFrames();
 
     /**
      * @param maxFrameSize frame-max in force, frame overhead included; 0 for no limit. Before
@@ -119,8 +124,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         Object frame;
         try {
             frame = switch (type) {
-                case ProtocolConstants.FRAME_METHOD -> new MethodFrame(channel,
-                        decodeMethod(in, channel, payloadStart, payloadEnd));
+                case ProtocolConstants.FRAME_METHOD -> decodeMethodFrame(in, channel, payloadStart, payloadEnd);
                 case ProtocolConstants.FRAME_HEADER -> decodeHeader(in, channel, payloadStart, payloadEnd);
                 case ProtocolConstants.FRAME_BODY -> {
                     if (channel == 0) {
@@ -148,6 +152,23 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         out.add(frame);
     }
 
+    /** A method frame; a basic.publish that repeats the previous one byte for byte is that frame again. */
+    private MethodFrame decodeMethodFrame(ByteBuf in, int channel, int payloadStart, int payloadEnd) {
+        int length = payloadEnd - payloadStart;
+        boolean publish = length >= 4 && in.getInt(payloadStart) == BasicPublish.ID;
+        if (publish) {
+            MethodFrame frame = repeated.repeatedPublish(in, channel, payloadStart, length);
+            if (frame != null) {
+                return frame;
+            }
+        }
+        MethodFrame frame = new MethodFrame(channel, decodeMethod(in, channel, payloadStart, payloadEnd));
+        if (publish) {
+            repeated.rememberPublish(in, channel, payloadStart, length, frame);
+        }
+        return frame;
+    }
+
     /**
      * Decodes in place: the cumulation's writer index is narrowed to the payload for the
      * duration, so MethodDecoder sees exactly the payload without a slice being allocated.
@@ -162,8 +183,12 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         }
     }
 
-    private static ContentHeaderFrame decodeHeader(ByteBuf in, int channel, int payloadStart,
-            int payloadEnd) {
+    /** A content header frame; one that repeats the previous one byte for byte is that frame again. */
+    private ContentHeaderFrame decodeHeader(ByteBuf in, int channel, int payloadStart, int payloadEnd) {
+        ContentHeaderFrame frame = repeated.repeatedHeader(in, channel, payloadStart, payloadEnd - payloadStart);
+        if (frame != null) {
+            return frame;
+        }
         int writerIndex = in.writerIndex();
         in.setIndex(payloadStart, payloadEnd);
         try {
@@ -172,7 +197,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                 throw FrameException.unexpectedFrame(ProtocolConstants.FRAME_HEADER, in,
                         payloadStart, payloadEnd - payloadStart);
             }
-            return new ContentHeaderFrame(channel, header);
+            frame = new ContentHeaderFrame(channel, header);
+            repeated.rememberHeader(in, channel, payloadStart, payloadEnd - payloadStart, frame);
+            return frame;
         } finally {
             in.writerIndex(writerIndex);
         }

@@ -89,6 +89,22 @@ public final class Wire {
         ByteBufUtil.reserveAndWriteUtf8(out, s, length);
     }
 
+    /**
+     * {@code s} encoded as a shortstr, length octet first, for callers that write the same
+     * string many times ({@link Frames#writeDeliver}). Over 255 UTF-8 bytes: as {@link #writeShortstr}.
+     */
+    public static byte[] shortstr(String s) {
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length > SHORTSTR_MAX) {
+            throw new IllegalArgumentException("shortstr of " + utf8.length + " bytes (max 255): "
+                    + s.substring(0, Math.min(40, s.length())) + "...");
+        }
+        byte[] encoded = new byte[1 + utf8.length];
+        encoded[0] = (byte) utf8.length;
+        System.arraycopy(utf8, 0, encoded, 1, utf8.length);
+        return encoded;
+    }
+
     /** Writes {@code s} as a longstr (null as empty). */
     public static void writeLongstr(ByteBuf out, LongString s) {
         if (s == null) {

@@ -238,6 +238,50 @@ class FrameDecoderTest {
         assertThat(frame.release()).isTrue();
     }
 
+    @Test
+    void handsOutARepeatedPublishAndHeaderAsTheSameFrames() {
+        byte[] props = BasicProperties.EMPTY.withDeliveryMode(2).encode();
+        write(concat(Frames.PROTOCOL_HEADER, publishFrames(1, "abc".getBytes(StandardCharsets.UTF_8)),
+                publishFrames(1, "xyz".getBytes(StandardCharsets.UTF_8))));
+        channel.readInbound();
+        MethodFrame firstPublish = channel.readInbound();
+        ContentHeaderFrame firstHeader = channel.readInbound();
+        ((ContentBodyFrame) channel.readInbound()).release();
+        MethodFrame secondPublish = channel.readInbound();
+        ContentHeaderFrame secondHeader = channel.readInbound();
+        ContentBodyFrame secondBody = channel.readInbound();
+        assertThat(secondPublish).isSameAs(firstPublish);
+        assertThat(secondHeader).isSameAs(firstHeader);
+        assertThat(secondHeader.header().rawProperties()).isEqualTo(props);
+        assertThat(secondBody.content().toString(StandardCharsets.UTF_8)).isEqualTo("xyz");
+        secondBody.release();
+    }
+
+    @Test
+    void decodesAPublishOrHeaderThatDiffersInAnyByteOrChannelAfresh() {
+        ByteBuf out = Unpooled.buffer();
+        out.writeBytes(Frames.PROTOCOL_HEADER);
+        Frames.writeMethod(out, 1, new BasicPublish(0, "x", "rk1", false, false));
+        Frames.writeMethod(out, 1, new BasicPublish(0, "x", "rk2", false, false));
+        Frames.writeMethod(out, 2, new BasicPublish(0, "x", "rk2", false, false));
+        Frames.writeMethod(out, 2, new BasicPublish(0, "x", "rk2", true, false));
+        ContentHeader.writeFrame(out, 1, 60, 5, BasicProperties.EMPTY.encode());
+        ContentHeader.writeFrame(out, 1, 60, 6, BasicProperties.EMPTY.encode());
+        ContentHeader.writeFrame(out, 2, 60, 6, BasicProperties.EMPTY.encode());
+        write(ClientInterop.drain(out));
+        channel.readInbound();
+        List<MethodFrame> publishes = List.of(channel.readInbound(), channel.readInbound(),
+                channel.readInbound(), channel.readInbound());
+        assertThat(publishes).extracting(MethodFrame::channel).containsExactly(1, 1, 2, 2);
+        assertThat(publishes).extracting(MethodFrame::method).containsExactly(
+                new BasicPublish(0, "x", "rk1", false, false), new BasicPublish(0, "x", "rk2", false, false),
+                new BasicPublish(0, "x", "rk2", false, false), new BasicPublish(0, "x", "rk2", true, false));
+        List<ContentHeaderFrame> headers = List.of(channel.readInbound(), channel.readInbound(),
+                channel.readInbound());
+        assertThat(headers).extracting(h -> h.header().bodySize()).containsExactly(5L, 6L, 6L);
+        assertThat(headers).extracting(ContentHeaderFrame::channel).containsExactly(1, 1, 2);
+    }
+
     private static void assertPublish(EmbeddedChannel channel, int ch, String body) {
         MethodFrame m = channel.readInbound();
         assertThat(m.channel()).isEqualTo(ch);

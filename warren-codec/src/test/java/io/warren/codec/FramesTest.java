@@ -54,6 +54,19 @@ class FramesTest {
     }
 
     @Test
+    void writesADeliveryFromEncodedShortStringsExactlyAsFromTheMethod() {
+        byte[] content = body(5_000);
+        byte[] props = BasicProperties.EMPTY.withContentType("text/plain").encode();
+        ByteBuf expected = Unpooled.buffer();
+        Frames.writeMessage(expected, 3, new BasicDeliver("amq.ctag-é", 7L, true, "", "q"), props, content,
+                FRAME_MAX);
+        ByteBuf actual = Unpooled.buffer();
+        Frames.writeDeliver(actual, 3, Wire.shortstr("amq.ctag-é"), 7L, true, Wire.shortstr(""),
+                Wire.shortstr("q"), props, content, FRAME_MAX);
+        assertThat(ClientInterop.drain(actual)).isEqualTo(ClientInterop.drain(expected));
+    }
+
+    @Test
     void writesAWholeDeliveryThatDecodesBack() {
         byte[] content = body(10_000);
         BasicDeliver deliver = new BasicDeliver("ctag", 42L, true, "ex", "rk");

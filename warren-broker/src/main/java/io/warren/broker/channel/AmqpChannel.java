@@ -31,7 +31,6 @@ import io.warren.codec.method.BasicCancel;
 import io.warren.codec.method.BasicCancelOk;
 import io.warren.codec.method.BasicConsume;
 import io.warren.codec.method.BasicConsumeOk;
-import io.warren.codec.method.BasicDeliver;
 import io.warren.codec.method.BasicGet;
 import io.warren.codec.method.BasicGetEmpty;
 import io.warren.codec.method.BasicGetOk;
@@ -103,6 +102,7 @@ public final class AmqpChannel implements ConsumerOwner {
 
   private final ContentAssembler assembler = new ContentAssembler();
   private final RouteScratch routeScratch = new RouteScratch();
+  private final DeliverWriter deliverWriter = new DeliverWriter();
 
   private final Map<String, Consumer> consumers = new LinkedHashMap<>();
   private final UnackedDeliveries unacked = new UnackedDeliveries();
@@ -111,6 +111,7 @@ public final class AmqpChannel implements ConsumerOwner {
   /** Deliveries assigned by queues on other threads, waiting to be written by this event loop. */
   private final Queue<Delivery> inbox = PlatformDependent.newMpscQueue();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final Runnable drainTask = this::drainAndFlush;
   private final AtomicInteger inboxSize = new AtomicInteger();
   private volatile boolean inboxWasFull;
   /** Most deliveries waiting in the inbox; beyond it queues hold messages back (no-ack consumers too). */
@@ -134,6 +135,8 @@ public final class AmqpChannel implements ConsumerOwner {
   private long lastDurableSeq;
   private long syncRequestedUpTo;
   private long syncedUpTo;
+  /** Sequence numbers of publishes a queue refused, oldest first, until their nack is written. */
+  private final java.util.ArrayDeque<Long> rejectedPublishes = new java.util.ArrayDeque<>(0);
 
   private TxBuffer tx;
 
@@ -559,8 +562,12 @@ public final class AmqpChannel implements ConsumerOwner {
       }
       return;
     }
-    if ((enqueueAll(message, queues) & PERSISTED) != 0 && confirmMode) {
+    int outcome = enqueueAll(message, queues);
+    if ((outcome & PERSISTED) != 0 && confirmMode) {
       lastDurableSeq = publishSequence;
+    }
+    if ((outcome & REJECTED) != 0 && confirmMode) {
+      rejectedPublishes.add(publishSequence);
     }
     afterRouting(publish, message, !queues.isEmpty());
   }
@@ -568,6 +575,8 @@ public final class AmqpChannel implements ConsumerOwner {
   /** {@link #enqueueAll} outcome bits. */
   private static final int ENQUEUED = 1;
   private static final int PERSISTED = 2;
+  /** A queue refused the message (x-overflow reject-publish): the publisher gets basic.nack. */
+  private static final int REJECTED = 4;
 
   /**
    * Enqueues a message on every queue it was routed to. A persistent message is encoded once
@@ -581,18 +590,20 @@ public final class AmqpChannel implements ConsumerOwner {
     try {
       for (int i = 0, n = queues.size(); i < n; i++) {
         AmqpQueue q = queues.get(i);
-        boolean enqueued;
+        int enqueued;
         if (persistent && q.persistsMessages()) {
           if (record == null) {
             record = MessageRecord.encode(ByteBufAllocator.DEFAULT, message);
           }
-          enqueued = q.enqueue(message, record);
+          enqueued = q.offer(message, record);
           outcome |= PERSISTED;
         } else {
-          enqueued = q.enqueue(message);
+          enqueued = q.offer(message, null);
         }
-        if (enqueued) {
+        if (enqueued == AmqpQueue.ENQUEUED) {
           outcome |= ENQUEUED;
+        } else if (enqueued == AmqpQueue.REJECTED) {
+          outcome |= ENQUEUED | REJECTED; // routed (no basic.return), but refused
         }
         if (q.isOverloaded()) {
           connection.pausePublishing(q);
@@ -648,10 +659,32 @@ public final class AmqpChannel implements ConsumerOwner {
     // Everything up to the newest publish is confirmed once every persistent one is on disk;
     // until then only what the last completed sync covers.
     long frontier = lastDurableSeq <= syncedUpTo ? publishSequence : syncedUpTo;
+    if (!rejectedPublishes.isEmpty()) {
+      writeRejectedNacks(frontier);
+    }
     if (frontier > confirmsWritten) {
       send(new BasicAck(frontier, frontier - confirmsWritten > 1));
       stats.onConfirm(frontier - confirmsWritten);
       confirmsWritten = frontier;
+    }
+  }
+
+  /**
+   * Publishes a queue refused are nacked one by one; the confirms before each go out first as
+   * one ack, so every sequence number is answered exactly once and in order.
+   */
+  private void writeRejectedNacks(long frontier) {
+    while (!rejectedPublishes.isEmpty() && rejectedPublishes.peekFirst() <= frontier) {
+      long seq = rejectedPublishes.pollFirst();
+      if (seq <= confirmsWritten) {
+        continue; // already answered (a failed sync nacked it)
+      }
+      if (seq - 1 > confirmsWritten) {
+        send(new BasicAck(seq - 1, seq - 1 - confirmsWritten > 1));
+        stats.onConfirm(seq - 1 - confirmsWritten);
+      }
+      send(new BasicNack(seq, false, false));
+      confirmsWritten = seq;
     }
   }
 
@@ -712,6 +745,9 @@ public final class AmqpChannel implements ConsumerOwner {
     List<Delivery> requeued = new ArrayList<>();
     for (TxBuffer.PendingSettle s : tx.settles) {
       (s.ack() || !s.requeue() ? acked : requeued).add(s.delivery());
+      if (!s.ack() && !s.requeue()) {
+        deadLetterRejected(List.of(s.delivery()));
+      }
     }
     tx.clear();
     settle(acked);
@@ -852,6 +888,7 @@ public final class AmqpChannel implements ConsumerOwner {
     if (requeue) {
       requeueAll(rejected);
     } else {
+      deadLetterRejected(rejected);
       settle(rejected);
     }
   }
@@ -912,6 +949,16 @@ public final class AmqpChannel implements ConsumerOwner {
       redispatchConsumedQueues();
     } else {
       perQueue.keySet().forEach(AmqpQueue::dispatch);
+    }
+  }
+
+  /** Rejected without requeue: queues with a dead-letter exchange republish the messages there. */
+  private static void deadLetterRejected(List<Delivery> rejected) {
+    for (Delivery d : rejected) {
+      AmqpQueue q = d.entry.queue();
+      if (q != null) {
+        q.deadLetterRejected(d.entry);
+      }
     }
   }
 
@@ -985,8 +1032,9 @@ public final class AmqpChannel implements ConsumerOwner {
     }
     inboxSize.incrementAndGet();
     inbox.offer(d);
-    if (drainScheduled.compareAndSet(false, true)) {
-      connection.eventLoop().execute(this::drainAndFlush);
+    // A plain read first: while a drain is pending (most deliveries of a burst) no CAS is needed.
+    if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
+      connection.eventLoop().execute(drainTask);
     }
   }
 
@@ -997,16 +1045,19 @@ public final class AmqpChannel implements ConsumerOwner {
    */
   private void drainAndFlush() {
     drainScheduled.set(false);
-    int written = 0;
+    int taken = 0;
     Delivery d;
-    while (written < DRAIN_BATCH && (d = inbox.poll()) != null) {
-      inboxSize.decrementAndGet();
-      write(d);
-      written++;
+    try {
+      while (taken < DRAIN_BATCH && (d = inbox.poll()) != null) {
+        taken++;
+        write(d);
+      }
+    } finally {
+      inboxSize.addAndGet(-taken); // once per batch: the publishers' threads read it per message
     }
     connection.requestFlush();
     if (!inbox.isEmpty() && drainScheduled.compareAndSet(false, true)) {
-      connection.eventLoop().execute(this::drainAndFlush);
+      connection.eventLoop().execute(drainTask);
     }
     if (inboxWasFull && inboxSize.get() < INBOX_LIMIT / 2) {
       inboxWasFull = false;
@@ -1042,9 +1093,8 @@ public final class AmqpChannel implements ConsumerOwner {
     stats.onDeliver(noAck, d.entry.redelivered());
     Message msg = d.entry.message();
     String consumerTag = consumer == null ? replyTo.consumerTag() : consumer.tag();
-    Frames.writeMessage(connection.out(), number,
-        new BasicDeliver(consumerTag, d.tag, d.entry.redelivered(), msg.exchange(), msg.routingKey()),
-        msg.rawProperties(), msg.body(), connection.frameMax());
+    deliverWriter.write(connection.out(), number, consumerTag, d.tag, d.entry.redelivered(), msg,
+        connection.frameMax());
   }
 
   @Override

@@ -14,12 +14,20 @@ public final class Message {
   private final String routingKey;
   private final ContentHeader header;
   private final byte[] body;
+  /** The keys of a BCC header the broker removed; null (the usual case) when there was none. */
+  private final java.util.List<String> bccKeys;
 
   public Message(String exchange, String routingKey, ContentHeader header, byte[] body) {
+    this(exchange, routingKey, header, body, null);
+  }
+
+  private Message(String exchange, String routingKey, ContentHeader header, byte[] body,
+      java.util.List<String> bccKeys) {
     this.exchange = exchange;
     this.routingKey = routingKey;
     this.header = header;
     this.body = body;
+    this.bccKeys = bccKeys;
   }
 
   public String exchange() {
@@ -59,6 +67,18 @@ public final class Message {
   /** The same message with other properties, e.g. with BCC removed or reply_to rewritten. */
   public Message withProperties(BasicProperties properties) {
     return new Message(exchange, routingKey,
-        ContentHeader.of(header.classId(), body.length, properties.encode()), body);
+        ContentHeader.of(header.classId(), body.length, properties.encode()), body, bccKeys);
+  }
+
+  /**
+   * The routing keys of the BCC header the broker stripped: consumers never see them, but a
+   * dead-lettered message is routed by them again, as in RabbitMQ (not kept across a restart).
+   */
+  public java.util.List<String> bccKeys() {
+    return bccKeys == null ? java.util.List.of() : bccKeys;
+  }
+
+  public Message withBccKeys(java.util.List<String> keys) {
+    return new Message(exchange, routingKey, header, body, keys.isEmpty() ? null : keys);
   }
 }

@@ -20,7 +20,15 @@ public final class Messages {
       return m;
     }
     Map<String, Object> stripped = new LinkedHashMap<>(headers);
-    stripped.remove("BCC");
-    return m.withProperties(m.properties().withHeaders(stripped));
+    Object bcc = stripped.remove("BCC");
+    java.util.List<String> keys = new java.util.ArrayList<>();
+    if (bcc instanceof java.util.List<?> list) {
+      for (Object key : list) {
+        if (key instanceof io.warren.codec.LongString || key instanceof String) {
+          keys.add(key.toString());
+        }
+      }
+    }
+    return m.withProperties(m.properties().withHeaders(stripped)).withBccKeys(keys);
   }
 }

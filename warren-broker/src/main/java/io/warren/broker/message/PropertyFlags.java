@@ -23,6 +23,11 @@ public final class PropertyFlags {
     return has(m.rawProperties(), REPLY_TO);
   }
 
+  /** Whether the message has an expiration (a per-message TTL). */
+  public static boolean hasExpiration(Message m) {
+    return has(m.rawProperties(), EXPIRATION);
+  }
+
   /** Whether the publish carries an expiration or a user_id, the two properties checked on publish. */
   public static boolean hasExpirationOrUserId(Message m) {
     return has(m.rawProperties(), EXPIRATION | USER_ID);

@@ -24,9 +24,20 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
 
   /** Callbacks into the vhost that owns this queue. */
   public interface Owner {
-    /** The queue lost its last consumer and is auto-delete: remove it. */
+    /** The queue lost its last consumer and is auto-delete, or its lease (x-expires) ran out: remove it. */
     void autoDelete(AmqpQueue queue);
+
+    /** Routes dead-lettered messages. */
+    io.warren.broker.exchange.Router router();
+
+    /** The exchange of that name, or null (a dead-letter exchange may not exist). */
+    io.warren.broker.exchange.Exchange exchange(String name);
   }
+
+  /** {@link #offer} outcomes: the queue is gone, took the message, or refused it (x-overflow reject-publish). */
+  public static final int GONE = 0;
+  public static final int ENQUEUED = 1;
+  public static final int REJECTED = 2;
 
   private final String name;
   private final String vhost;
@@ -52,6 +63,14 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   private long nextSequence;
   private boolean hadConsumer;
   private boolean deleted;
+  /** x-max-length(-bytes) and x-overflow; null (one check on the hot path) when unlimited. */
+  private final QueueLimits limits;
+  /** Message TTLs; null until the queue has x-message-ttl or a message with an expiration. */
+  private Expiry expiry;
+  /** x-dead-letter-exchange; null when dropped messages just go. */
+  private final DeadLetterer deadLetterer;
+  /** x-expires; null when the queue lives until deleted. */
+  private final QueueLease lease;
 
   /**
    * Flow control, like RabbitMQ's credit flow: above {@link #FLOW_HIGH} ready messages while
@@ -85,6 +104,13 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
     // not Map.copyOf: a field table may hold void (null) values, which RabbitMQ accepts
     this.arguments = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(arguments));
     this.owner = owner;
+    this.limits = QueueLimits.from(arguments);
+    this.expiry = Expiry.from(arguments);
+    this.deadLetterer = DeadLetterer.from(this, arguments, owner);
+    this.lease = QueueLease.from(arguments);
+    if (lease != null) {
+      lease.schedule(this::onLeaseTimer);
+    }
   }
 
   @Override
@@ -135,35 +161,59 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   public RecoveryReport recover() {
     lock.lock();
     try {
-      return log.recover((position, record) -> {
+      RecoveryReport report = log.recover((position, record) -> {
         boolean keepInMemory = ready.size() < IN_MEMORY_MESSAGES;
         QueueEntry entry = new QueueEntry(this, keepInMemory ? paging.decode(record) : null, nextSequence++);
         entry.setPosition(position);
         entry.markRedelivered();
+        if (entry.message() != null && Expiry.applies(expiry, entry.message())) {
+          setDeadlineLocked(entry); // deadlines are not in the log: a restart starts the TTL again
+        }
         ready.add(entry);
       });
+      QueueEntry head = ready.peek();
+      if (expiry != null && head != null && head.deadline() != 0) {
+        // on the timer, not now: the dead-letter exchange's queues may not be recovered yet
+        expiry.wakeAt(head.deadline(), System.currentTimeMillis(), this::onExpiryTimer);
+      }
+      return report;
     } finally {
       lock.unlock();
     }
   }
 
-  /** Adds a transient message (or one this queue does not persist); see {@link #enqueue(Message, ByteBuf)}. */
+  /** Adds a transient message (or one this queue does not persist); see {@link #offer(Message, ByteBuf)}. */
   public boolean enqueue(Message message) {
-    return enqueue(message, null);
+    return offer(message, null) != GONE;
+  }
+
+  /** {@link #offer(Message, ByteBuf)}, for callers that need not know whether a full queue refused it. */
+  public boolean enqueue(Message message, ByteBuf record) {
+    return offer(message, record) != GONE;
   }
 
   /**
    * Adds a message and dispatches it if a consumer can take it. {@code record} is the message's
    * encoded form when it is persistent; a durable queue appends it to its log before anything
-   * else can happen to the message. Returns false if the queue is gone.
+   * else can happen to the message. Returns {@link #ENQUEUED}, {@link #REJECTED} when the queue
+   * is full and refuses new messages, or {@link #GONE}.
    */
-  public boolean enqueue(Message message, ByteBuf record) {
+  public int offer(Message message, ByteBuf record) {
     lock.lock();
     try {
       if (deleted) {
-        return false;
+        return GONE;
+      }
+      if (limits != null && limits.rejects(ready.size(), ready.bodyBytes(), message.bodySize())) {
+        if (deadLetterer != null && limits.deadLettersRejected()) {
+          deadLetterer.add(message, DeadLetterer.MAXLEN);
+        }
+        return REJECTED;
       }
       QueueEntry entry = new QueueEntry(this, message, nextSequence++);
+      if (Expiry.applies(expiry, message)) {
+        setDeadlineLocked(entry);
+      }
       stats.onPublish();
       boolean deep = ready.size() >= IN_MEMORY_MESSAGES;
       if (record != null && log != null) {
@@ -176,12 +226,141 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
       }
       ready.add(entry);
       dispatchLocked();
+      if (limits != null) {
+        dropOverLimitLocked();
+      }
       if (ready.size() > FLOW_HIGH && !consumers.isEmpty()) {
         overloaded = true;
       }
-      return true;
+      return ENQUEUED;
+    } finally {
+      unlockAndDeadLetter();
+    }
+  }
+
+  /** The entry's message has a TTL here (the queue's, its own, or both): it gets its deadline. */
+  private void setDeadlineLocked(QueueEntry entry) {
+    if (expiry == null) {
+      expiry = Expiry.perMessageOnly();
+    }
+    entry.setDeadline(expiry.deadline(entry.message(), System.currentTimeMillis()));
+  }
+
+  /** A dead-lettered message from another queue (or this one): persisted here if it is persistent. */
+  void enqueueDeadLetter(Message message) {
+    if (message.persistent() && log != null) {
+      ByteBuf record = paging.encode(message);
+      try {
+        enqueue(message, record);
+      } finally {
+        record.release();
+      }
+    } else {
+      enqueue(message);
+    }
+  }
+
+  /**
+   * Releases the lock, then publishes what was dead-lettered while it was held: never under the
+   * lock, since the dead-letter queue may be this one or dead-letter back to it.
+   */
+  private void unlockAndDeadLetter() {
+    var letters = deadLetterer == null ? null : deadLetterer.takePending();
+    lock.unlock();
+    if (letters != null) {
+      deadLetterer.publish(letters);
+    }
+  }
+
+  /** drop-head: the oldest ready messages go (dead-lettered as maxlen) until the queue fits. */
+  private void dropOverLimitLocked() {
+    while (!ready.isEmpty() && limits.overLimit(ready.size(), ready.bodyBytes())) {
+      dropHeadLocked(DeadLetterer.MAXLEN);
+    }
+  }
+
+  private void dropHeadLocked(String reason) {
+    QueueEntry e = deadLetterer != null ? pollLoaded() : ready.poll();
+    if (e == null) {
+      return;
+    }
+    if (deadLetterer != null) {
+      deadLetterer.add(e.message(), reason);
+    }
+    forgetLocked(e);
+  }
+
+  /** Expired messages at the head go; the timer is set for the next head's deadline. */
+  private void dropExpiredLocked() {
+    long now = System.currentTimeMillis();
+    QueueEntry head;
+    while ((head = ready.peek()) != null && Expiry.expired(head, now)) {
+      dropHeadLocked(DeadLetterer.EXPIRED);
+    }
+    if (head != null && head.deadline() != 0 && !deleted) {
+      expiry.wakeAt(head.deadline(), now, this::onExpiryTimer);
+    }
+  }
+
+  private void onExpiryTimer() {
+    lock.lock();
+    try {
+      expiry.timerFired();
+      if (!deleted) {
+        dropExpiredLocked();
+      }
+    } finally {
+      unlockAndDeadLetter();
+    }
+  }
+
+  /** Rejected (reject/nack without requeue) by a consumer: dead-lettered if the queue says so. */
+  public void deadLetterRejected(QueueEntry entry) {
+    if (deadLetterer == null) {
+      return;
+    }
+    lock.lock();
+    try {
+      if (!deleted) {
+        deadLetterer.add(entry.message(), DeadLetterer.REJECTED);
+      }
+    } finally {
+      unlockAndDeadLetter();
+    }
+  }
+
+  /** Renews the lease (x-expires): the queue was declared again. */
+  public void renewLease() {
+    if (lease == null) {
+      return;
+    }
+    lock.lock();
+    try {
+      lease.renew();
     } finally {
       lock.unlock();
+    }
+  }
+
+  private void onLeaseTimer() {
+    boolean expired;
+    lock.lock();
+    try {
+      if (deleted) {
+        return;
+      }
+      if (!consumers.isEmpty()) {
+        lease.renew();
+      }
+      expired = lease.ended(false);
+      if (!expired) {
+        lease.schedule(this::onLeaseTimer);
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (expired) {
+      owner.autoDelete(this);
     }
   }
 
@@ -234,6 +413,9 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
         nextConsumer--;
       }
       relieveFlowLocked();
+      if (lease != null) {
+        lease.renew(); // the lease starts again when the last consumer goes
+      }
       autoDeleteNow = autoDelete && !deleted && hadConsumer && consumers.isEmpty();
     } finally {
       lock.unlock();
@@ -247,6 +429,12 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   public QueueEntry poll(boolean noAck) {
     lock.lock();
     try {
+      if (lease != null) {
+        lease.renew();
+      }
+      if (expiry != null) {
+        dropExpiredLocked();
+      }
       QueueEntry entry = pollLoaded();
       if (entry != null) {
         stats.onGet(noAck, entry.redelivered());
@@ -256,10 +444,13 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
           unacked++;
         }
       }
+      if (expiry != null) {
+        dropExpiredLocked(); // sets the timer for the new head
+      }
       relieveFlowLocked();
       return entry;
     } finally {
-      lock.unlock();
+      unlockAndDeadLetter();
     }
   }
 
@@ -269,7 +460,7 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
     try {
       dispatchLocked();
     } finally {
-      lock.unlock();
+      unlockAndDeadLetter();
     }
   }
 
@@ -362,9 +553,15 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
         e.markRedelivered();
       }
       ready.requeue(entries);
+      if (limits != null) {
+        dropOverLimitLocked();
+      }
+      if (expiry != null) {
+        dropExpiredLocked(); // requeued messages keep their deadline: some may be past it
+      }
       dispatchLocked();
     } finally {
-      lock.unlock();
+      unlockAndDeadLetter();
     }
   }
 
@@ -427,7 +624,7 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
       ready.requeue(new ArrayList<>(List.of(entry)));
       dispatchLocked();
     } finally {
-      lock.unlock();
+      unlockAndDeadLetter();
     }
   }
 
@@ -456,6 +653,12 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
         return 0;
       }
       deleted = true;
+      if (expiry != null) {
+        expiry.cancel();
+      }
+      if (lease != null) {
+        lease.cancel();
+      }
       count = ready.clear(e -> { });
       if (scratchLog != null) {
         paging.deleteScratchLog(scratchLog);
@@ -486,9 +689,12 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   public int messageCount() {
     lock.lock();
     try {
+      if (expiry != null) {
+        dropExpiredLocked();
+      }
       return ready.size();
     } finally {
-      lock.unlock();
+      unlockAndDeadLetter();
     }
   }
 
@@ -539,6 +745,9 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   private void dispatchLocked() {
     try {
       dispatchToConsumersLocked();
+      if (expiry != null) {
+        dropExpiredLocked();
+      }
     } finally {
       relieveFlowLocked();
     }
@@ -564,6 +773,9 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
         unacked++;
       }
       consumer.owner().deliver(consumer, entry);
+      if (expiry != null) {
+        dropExpiredLocked(); // as RabbitMQ: what expired behind a delivered message goes now
+      }
     }
   }
 

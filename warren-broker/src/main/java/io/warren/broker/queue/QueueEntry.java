@@ -18,11 +18,28 @@ public final class QueueEntry {
   private long position = -1;
   /** True when {@link #position} is in the queue's scratch log (a paged-out transient message). */
   private boolean inScratchLog;
+  /** When the message expires (epoch millis), or 0 for never; see {@link Expiry}. */
+  private long deadline;
+  /** Body bytes, kept while paged out too: x-max-length-bytes counts every ready message. */
+  private final int bodySize;
 
   QueueEntry(AmqpQueue queue, Message message, long sequence) {
     this.queue = queue;
     this.message = message;
     this.sequence = sequence;
+    this.bodySize = message == null ? 0 : message.bodySize();
+  }
+
+  int bodySize() {
+    return bodySize;
+  }
+
+  long deadline() {
+    return deadline;
+  }
+
+  void setDeadline(long deadline) {
+    this.deadline = deadline;
   }
 
   /** An entry that belongs to no queue: a direct reply-to response on its way to its channel. */

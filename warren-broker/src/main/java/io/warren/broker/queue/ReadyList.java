@@ -3,6 +3,7 @@ package io.warren.broker.queue;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The messages of a queue that wait for a consumer, oldest first. Requeued messages go back
@@ -19,19 +20,19 @@ final class ReadyList {
 
   void add(QueueEntry entry) {
     entries.addLast(entry);
-    bodyBytes += bytesInMemory(entry);
+    bodyBytes += bodyBytesOf(entry);
   }
 
   QueueEntry poll() {
     QueueEntry entry = entries.pollFirst();
     if (entry != null) {
-      bodyBytes -= bytesInMemory(entry);
+      bodyBytes -= bodyBytesOf(entry);
     }
     return entry;
   }
 
-  private static int bytesInMemory(QueueEntry e) {
-    return e.isPagedOut() ? 0 : e.message().bodySize();
+  private static int bodyBytesOf(QueueEntry e) {
+    return e.bodySize();
   }
 
   QueueEntry peek() {
@@ -63,12 +64,12 @@ final class ReadyList {
       }
     }
     for (QueueEntry e : requeued) {
-      bodyBytes += bytesInMemory(e);
+      bodyBytes += bodyBytesOf(e);
     }
   }
 
   /** Removes everything, handing each entry to {@code removed}, and returns how many there were. */
-  int clear(java.util.function.Consumer<QueueEntry> removed) {
+  int clear(Consumer<QueueEntry> removed) {
     int n = entries.size();
     for (QueueEntry e : entries) {
       removed.accept(e);
@@ -86,7 +87,7 @@ final class ReadyList {
     return entries.isEmpty();
   }
 
-  /** Bytes of message bodies held in memory (paged-out entries count nothing). */
+  /** Bytes of the ready messages' bodies, paged out or not (a recovered, never loaded one counts 0). */
   long bodyBytes() {
     return bodyBytes;
   }

@@ -213,6 +213,7 @@ public final class VirtualHost implements AmqpQueue.Owner {
     checkEquivalent("queue", queueName, "durable", durable, existing.durable());
     checkEquivalent("queue", queueName, "auto_delete", autoDelete, existing.autoDelete());
     QueueArguments.checkEquivalent(queueName, name, arguments, existing.arguments());
+    existing.renewLease();
     return existing;
   }
 
@@ -220,6 +221,7 @@ public final class VirtualHost implements AmqpQueue.Owner {
   public AmqpQueue checkQueueExists(String queueName, Object connection) {
     AmqpQueue q = queueOrThrow(queueName);
     checkExclusiveAccess(q, connection);
+    q.renewLease();
     return q;
   }
 
