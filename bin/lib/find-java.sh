@@ -1,4 +1,5 @@
-# Sourced by bin/warren and bin/test: sets WARREN_JAVA_HOME to a JDK 21 or newer.
+# Sourced by bin/warren and bin/test: sets WARREN_JAVA_HOME to a JDK 21 or newer and
+# WARREN_JAVA_MAJOR to its major version.
 # Looks at $JAVA_HOME, then the java on PATH, then the usual JVM folders; the first JDK
 # whose major version is >= 21 wins. Exits with a clear message when there is none.
 
@@ -23,6 +24,7 @@ warren_find_java() {
       major=$(warren_java_major "$dir/bin/java")
       if [ -n "$major" ] && [ "$major" -ge 21 ]; then
         WARREN_JAVA_HOME="$dir"
+        WARREN_JAVA_MAJOR="$major"
         return 0
       fi
     fi

@@ -17,7 +17,8 @@ import java.time.Duration;
  * @param frameMax          largest frame the server accepts, proposed in connection.tune; default 131072
  * @param channelMax        most channels per connection, proposed in connection.tune; default 2047
  * @param loopbackOnlyUsers whether the default user may connect only from loopback, as in RabbitMQ
- * @param ioThreads         Netty event-loop threads; 0 means one per core
+ * @param ioThreads         Netty event-loop threads; 0 means one per two cores, at least one
+ *                          (see Broker#ioThreads for why)
  * @param diskFreeLimit     below this many free bytes on the data folder's disk, publishers are
  *                          blocked (connection.blocked), as RabbitMQ's disk_free_limit; default 50 MB
  */

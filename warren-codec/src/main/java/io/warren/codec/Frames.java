@@ -1,7 +1,6 @@
 package io.warren.codec;
 
 import io.netty.buffer.ByteBuf;
-import io.warren.codec.method.BasicDeliver;
 import io.warren.codec.method.Method;
 
 /**
@@ -95,29 +94,6 @@ public final class Frames {
             byte[] body, int frameMax) {
         writeMethod(out, channel, method);
         ContentHeader.writeFrame(out, channel, method.classId(), body.length, rawProperties);
-        writeBody(out, channel, body, 0, body.length, frameMax);
-    }
-
-    /**
-     * Writes basic.deliver with its header and body frames, like {@link #writeMessage} with a
-     * {@link BasicDeliver}, but from short strings the caller encoded
-     * once ({@link Wire#shortstr}), so that delivering builds no method object and encodes no
-     * string per message.
-     */
-    public static void writeDeliver(ByteBuf out, int channel, byte[] consumerTag, long deliveryTag,
-            boolean redelivered, byte[] exchange, byte[] routingKey, byte[] rawProperties, byte[] body,
-            int frameMax) {
-        out.writeByte(ProtocolConstants.FRAME_METHOD);
-        out.writeShort(channel);
-        out.writeInt(4 + consumerTag.length + 8 + 1 + exchange.length + routingKey.length);
-        out.writeInt(BasicDeliver.ID);
-        out.writeBytes(consumerTag);
-        out.writeLong(deliveryTag);
-        out.writeByte(redelivered ? 1 : 0);
-        out.writeBytes(exchange);
-        out.writeBytes(routingKey);
-        out.writeByte(ProtocolConstants.FRAME_END);
-        ContentHeader.writeFrame(out, channel, BasicDeliver.CLASS_ID, body.length, rawProperties);
         writeBody(out, channel, body, 0, body.length, frameMax);
     }
 

@@ -91,7 +91,7 @@ public final class Wire {
 
     /**
      * {@code s} encoded as a shortstr, length octet first, for callers that write the same
-     * string many times ({@link Frames#writeDeliver}). Over 255 UTF-8 bytes: as {@link #writeShortstr}.
+     * string many times ({@link DeliverTemplate}). Over 255 UTF-8 bytes: as {@link #writeShortstr}.
      */
     public static byte[] shortstr(String s) {
         byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);

@@ -54,16 +54,24 @@ class FramesTest {
     }
 
     @Test
-    void writesADeliveryFromEncodedShortStringsExactlyAsFromTheMethod() {
-        byte[] content = body(5_000);
+    void aDeliverTemplateWritesWhatTheMethodWritesForEveryBodySizeAndEveryReuse() {
         byte[] props = BasicProperties.EMPTY.withContentType("text/plain").encode();
-        ByteBuf expected = Unpooled.buffer();
-        Frames.writeMessage(expected, 3, new BasicDeliver("amq.ctag-é", 7L, true, "", "q"), props, content,
-                FRAME_MAX);
-        ByteBuf actual = Unpooled.buffer();
-        Frames.writeDeliver(actual, 3, Wire.shortstr("amq.ctag-é"), 7L, true, Wire.shortstr(""),
-                Wire.shortstr("q"), props, content, FRAME_MAX);
-        assertThat(ClientInterop.drain(actual)).isEqualTo(ClientInterop.drain(expected));
+        DeliverTemplate template = new DeliverTemplate(3, Wire.shortstr("amq.ctag-é"), Wire.shortstr(""),
+                Wire.shortstr("q"), props);
+        int chunk = FRAME_MAX - ProtocolConstants.FRAME_OVERHEAD;
+        long tag = 1;
+        for (int size : new int[] {0, 1, 16, chunk - 1, chunk, chunk + 1, 3 * chunk + 5, 16}) {
+            byte[] content = body(size);
+            boolean redelivered = size % 2 == 1;
+            ByteBuf expected = Unpooled.buffer();
+            Frames.writeMessage(expected, 3, new BasicDeliver("amq.ctag-é", tag, redelivered, "", "q"), props,
+                    content, FRAME_MAX);
+            ByteBuf actual = Unpooled.buffer();
+            template.write(actual, tag, redelivered, content, FRAME_MAX);
+            assertThat(ClientInterop.drain(actual)).as("body of %d bytes", size)
+                    .isEqualTo(ClientInterop.drain(expected));
+            tag += 1_000_000_007L;
+        }
     }
 
     @Test

@@ -67,6 +67,7 @@ final class ConfigFile {
         case "channel_max" -> c.withChannelMax(Integer.parseInt(v));
         case "loopback_users", "loopback_users.guest" -> c.withLoopbackOnlyUsers(!v.equals("none") && !v.equals("false"));
         case "data_dir" -> c.withDataDir(Path.of(v));
+        case "io_threads" -> c.withIoThreads(Integer.parseInt(v));
         // read by the server through intValue(): the broker itself serves no HTTP
         case "management.tcp.port", "prometheus.tcp.port" -> c;
         default -> throw new IOException("unknown configuration key '" + e.getKey() + "'");

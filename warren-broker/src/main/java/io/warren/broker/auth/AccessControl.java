@@ -2,6 +2,7 @@ package io.warren.broker.auth;
 
 import io.warren.broker.AmqpException;
 import io.warren.broker.auth.Permissions.Permission;
+import java.util.Arrays;
 
 /**
  * The permission checks of one user in one vhost, with RabbitMQ's texts: a refused check is a
@@ -36,6 +37,9 @@ public final class AccessControl {
   private final Permissions[] grantedUnder = new Permissions[Permission.values().length * Kind.values().length];
   private final String[][] granted = new String[grantedUnder.length][CACHED_NAMES];
   private final int[] nextSlot = new int[grantedUnder.length];
+  /** The user's permissions as last looked up, valid while the registry's version is unchanged. */
+  private Permissions current;
+  private long currentVersion = -1;
 
   public AccessControl(String user, String vhost, PermissionRegistry registry) {
     this.user = user;
@@ -76,8 +80,17 @@ public final class AccessControl {
     return p != null && p.permits(permission, resourceName(kind, name));
   }
 
+  private Permissions currentPermissions() {
+    long version = registry.version();
+    if (version != currentVersion) {
+      current = registry.find(user, vhost);
+      currentVersion = version;
+    }
+    return current;
+  }
+
   private void check(Permission permission, Kind kind, String name) {
-    Permissions p = registry.find(user, vhost);
+    Permissions p = currentPermissions();
     if (p != null) {
       int slot = permission.ordinal() * Kind.values().length + kind.ordinal();
       if (isCached(slot, p, name)) {
@@ -112,7 +125,7 @@ public final class AccessControl {
   private void remember(int slot, Permissions p, String name) {
     if (grantedUnder[slot] != p) {
       grantedUnder[slot] = p;
-      java.util.Arrays.fill(granted[slot], null);
+      Arrays.fill(granted[slot], null);
       nextSlot[slot] = 0;
     }
     granted[slot][nextSlot[slot]] = name;

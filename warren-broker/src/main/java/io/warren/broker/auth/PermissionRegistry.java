@@ -6,9 +6,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Who may do what where: the {@link Permissions} of each user in each vhost. Read on every
- * permission check (two map lookups, no allocation); changed only through
- * {@link io.warren.broker.BrokerDefinitions}.
+ * Who may do what where: the {@link Permissions} of each user in each vhost. Changed only through
+ * {@link io.warren.broker.BrokerDefinitions}; every change bumps {@link #version()}, so a
+ * connection can keep the permissions it looked up until the version moves instead of looking
+ * them up per message.
  */
 public final class PermissionRegistry {
 
@@ -17,6 +18,12 @@ public final class PermissionRegistry {
   }
 
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, Permissions>> byUser = new ConcurrentHashMap<>();
+  private volatile long version;
+
+  /** Changes whenever any permission changes (after the change is visible to {@link #find}). */
+  public long version() {
+    return version;
+  }
 
   /** The user's permissions in the vhost, or null when the user may not use the vhost at all. */
   public Permissions find(String user, String vhost) {
@@ -26,22 +33,31 @@ public final class PermissionRegistry {
 
   public void set(String user, String vhost, Permissions permissions) {
     byUser.computeIfAbsent(user, u -> new ConcurrentHashMap<>()).put(vhost, permissions);
+    changed();
+  }
+
+  private synchronized void changed() {
+    version++;
   }
 
   /** Removes the user's permissions in the vhost; false if there were none. */
   public boolean clear(String user, String vhost) {
     Map<String, Permissions> perVhost = byUser.get(user);
-    return perVhost != null && perVhost.remove(vhost) != null;
+    boolean removed = perVhost != null && perVhost.remove(vhost) != null;
+    changed();
+    return removed;
   }
 
   public void clearUser(String user) {
     byUser.remove(user);
+    changed();
   }
 
   public void clearVhost(String vhost) {
     for (Map<String, Permissions> perVhost : byUser.values()) {
       perVhost.remove(vhost);
     }
+    changed();
   }
 
   /** Every user/vhost pair that has permissions. */

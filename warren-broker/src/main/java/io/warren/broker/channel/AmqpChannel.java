@@ -102,7 +102,7 @@ public final class AmqpChannel implements ConsumerOwner {
 
   private final ContentAssembler assembler = new ContentAssembler();
   private final RouteScratch routeScratch = new RouteScratch();
-  private final DeliverWriter deliverWriter = new DeliverWriter();
+  private final DeliverWriter deliverWriter;
 
   private final Map<String, Consumer> consumers = new LinkedHashMap<>();
   private final UnackedDeliveries unacked = new UnackedDeliveries();
@@ -154,6 +154,7 @@ public final class AmqpChannel implements ConsumerOwner {
     this.vhost = connection.vhost();
     this.replyTo = new DirectReplyTo(this);
     this.stats = new MessageStats(vhost.stats());
+    this.deliverWriter = new DeliverWriter(number);
   }
 
   public int number() {
@@ -1093,7 +1094,7 @@ public final class AmqpChannel implements ConsumerOwner {
     stats.onDeliver(noAck, d.entry.redelivered());
     Message msg = d.entry.message();
     String consumerTag = consumer == null ? replyTo.consumerTag() : consumer.tag();
-    deliverWriter.write(connection.out(), number, consumerTag, d.tag, d.entry.redelivered(), msg,
+    deliverWriter.write(connection.out(), consumerTag, d.tag, d.entry.redelivered(), msg,
         connection.frameMax());
   }
 

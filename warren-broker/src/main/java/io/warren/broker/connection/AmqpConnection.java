@@ -94,6 +94,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   private final List<AmqpChannel> pendingConfirms = new ArrayList<>();
   private ByteBuf out;
   private boolean inReadBatch;
+  private int framesInReadBatch;
   private boolean flushScheduled;
   private volatile boolean writable = true;
   private ScheduledFuture<?> handshakeTimer;
@@ -122,6 +123,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     inReadBatch = true;
+    framesInReadBatch++;
     try {
       onFrame(msg);
     } catch (AmqpException e) {
@@ -137,6 +139,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     inReadBatch = false;
+    ReadCoalescing.onFramesRead(framesInReadBatch);
+    framesInReadBatch = 0;
     flush();
   }
 
