@@ -153,7 +153,8 @@ public final class AmqpChannel implements ConsumerOwner {
     this.connection = connection;
     this.vhost = connection.vhost();
     this.replyTo = new DirectReplyTo(this);
-    this.stats = new MessageStats(vhost.stats());
+    this.stats = MessageStats.owned();
+    vhost.stats().adopt(stats);
     this.deliverWriter = new DeliverWriter(number);
   }
 
@@ -305,6 +306,7 @@ public final class AmqpChannel implements ConsumerOwner {
     }
     requeueAll(unackedAsList());
     drainInbox();
+    vhost.stats().retire(stats);
   }
 
   // ------------------------------------------------------------------------------------------

@@ -50,6 +50,14 @@ public final class ReadCoalescing implements SelectStrategy {
     }
   }
 
+  /** Sleeps for the pause (parkNanos may return early; nothing unparks this thread on purpose). */
+  private static void rest() {
+    long deadline = System.nanoTime() + PAUSE_NANOS;
+    for (long left = PAUSE_NANOS; left > 0; left = deadline - System.nanoTime()) {
+      LockSupport.parkNanos(left);
+    }
+  }
+
   @Override
   public int calculateStrategy(IntSupplier pollNow, boolean hasTasks) throws Exception {
     if (framesRead == 0 && LOOP.getIfExists() != this) {
@@ -58,7 +66,7 @@ public final class ReadCoalescing implements SelectStrategy {
     boolean busy = framesRead >= BUSY_FRAMES && PAUSE_NANOS > 0;
     framesRead = 0;
     if (busy) {
-      LockSupport.parkNanos(PAUSE_NANOS);
+      rest();
       return pollNow.get();
     }
     return hasTasks ? pollNow.get() : SelectStrategy.SELECT;

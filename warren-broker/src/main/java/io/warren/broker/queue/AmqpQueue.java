@@ -1,6 +1,7 @@
 package io.warren.broker.queue;
 
 import io.netty.buffer.ByteBuf;
+import io.warren.broker.MessageStats;
 import io.warren.broker.message.Message;
 import io.warren.store.QueueLog;
 import io.warren.store.RecoveryReport;
@@ -49,7 +50,7 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
 
   private final ReentrantLock lock = new ReentrantLock();
   /** Counters for the management API; incremented under {@link #lock}, read without it. */
-  private final io.warren.broker.MessageStats stats = new io.warren.broker.MessageStats();
+  private final MessageStats stats = MessageStats.owned();
   /** The log of a durable queue's persistent messages; null for transient queues. */
   private QueueLog log;
   /** Encodes and decodes log records, and provides the scratch log for deep transient backlogs. */
@@ -718,7 +719,7 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   }
 
   /** Message counters (publish, deliver, get, ack, redeliver) for the management API. */
-  public io.warren.broker.MessageStats stats() {
+  public MessageStats stats() {
     return stats;
   }
 

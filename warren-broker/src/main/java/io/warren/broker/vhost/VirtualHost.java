@@ -1,6 +1,7 @@
 package io.warren.broker.vhost;
 
 import io.warren.broker.AmqpException;
+import io.warren.broker.MessageStats;
 import io.warren.broker.exchange.Binding;
 import io.warren.broker.exchange.BindingTarget;
 import io.warren.broker.exchange.Exchange;
@@ -34,7 +35,7 @@ public final class VirtualHost implements AmqpQueue.Owner {
   private final ConcurrentHashMap<String, ConsumerOwner> replyConsumers = new ConcurrentHashMap<>();
 
   private final Persistence persistence;
-  private final io.warren.broker.MessageStats stats = new io.warren.broker.MessageStats();
+  private final MessageStats stats = MessageStats.shared();
 
   /** A vhost whose definitions and messages are not kept anywhere (tests, tools). */
   public VirtualHost(String name) {
@@ -59,7 +60,7 @@ public final class VirtualHost implements AmqpQueue.Owner {
   }
 
   /** Message counters of every channel that worked in this vhost (management API, Prometheus). */
-  public io.warren.broker.MessageStats stats() {
+  public MessageStats stats() {
     return stats;
   }
 

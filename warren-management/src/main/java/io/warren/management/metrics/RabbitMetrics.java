@@ -10,6 +10,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.warren.broker.Broker;
 import io.warren.broker.MessageStats;
+import io.warren.broker.MessageStats.Counter;
 import io.warren.broker.channel.AmqpChannel;
 import io.warren.broker.connection.AmqpConnection;
 import io.warren.broker.queue.AmqpQueue;
@@ -99,7 +100,7 @@ public final class RabbitMetrics {
     out.add(queueGauge("rabbitmq_queue_messages_ready_bytes", "Size in bytes of ready messages", queues, perObject,
         QueueSample::readyBytes));
     out.add(queueCounter("rabbitmq_queue_messages_published", "Total number of messages published to queues",
-        queues, perObject, s -> s.queue.stats().publish.sum()));
+        queues, perObject, s -> s.queue.stats().get(Counter.PUBLISH)));
 
     out.add(channelGauge("rabbitmq_channel_consumers", "Consumers on a channel", channels, perObject,
         ChannelSample::consumers));
@@ -112,40 +113,40 @@ public final class RabbitMetrics {
         ChannelSample::globalPrefetch));
     out.add(channelCounter("rabbitmq_channel_messages_published",
         "Total number of messages published into an exchange on a channel", channels, perObject,
-        s -> s.stats.publish.sum()));
+        s -> s.stats.get(Counter.PUBLISH)));
     out.add(channelCounter("rabbitmq_channel_messages_confirmed",
         "Total number of messages published into an exchange and confirmed on the channel", channels, perObject,
-        s -> s.stats.confirm.sum()));
+        s -> s.stats.get(Counter.CONFIRM)));
     out.add(channelCounter("rabbitmq_channel_messages_unroutable_returned", "Total number of messages published as "
         + "mandatory into an exchange and returned to the publisher as unroutable", channels, perObject,
-        s -> s.stats.returnUnroutable.sum()));
+        s -> s.stats.get(Counter.RETURN_UNROUTABLE)));
     out.add(channelCounter("rabbitmq_channel_messages_unroutable_dropped", "Total number of messages published as "
         + "non-mandatory into an exchange and dropped as unroutable", channels, perObject,
-        s -> s.stats.dropUnroutable.sum()));
+        s -> s.stats.get(Counter.DROP_UNROUTABLE)));
     out.add(channelCounter("rabbitmq_channel_get_ack",
         "Total number of messages fetched with basic.get in manual acknowledgement mode", channels, perObject,
-        s -> s.stats.get.sum()));
+        s -> s.stats.get(Counter.GET)));
     out.add(channelCounter("rabbitmq_channel_get",
         "Total number of messages fetched with basic.get in automatic acknowledgement mode", channels, perObject,
-        s -> s.stats.getNoAck.sum()));
+        s -> s.stats.get(Counter.GET_NO_ACK)));
     out.add(channelCounter("rabbitmq_channel_messages_delivered_ack",
         "Total number of messages delivered to consumers in manual acknowledgement mode", channels, perObject,
-        s -> s.stats.deliver.sum()));
+        s -> s.stats.get(Counter.DELIVER)));
     out.add(channelCounter("rabbitmq_channel_messages_delivered",
         "Total number of messages delivered to consumers in automatic acknowledgement mode", channels, perObject,
-        s -> s.stats.deliverNoAck.sum()));
+        s -> s.stats.get(Counter.DELIVER_NO_ACK)));
     out.add(channelCounter("rabbitmq_channel_messages_redelivered", "Total number of messages redelivered to consumers",
-        channels, perObject, s -> s.stats.redeliver.sum()));
+        channels, perObject, s -> s.stats.get(Counter.REDELIVER)));
     out.add(channelCounter("rabbitmq_channel_messages_acked", "Total number of messages acknowledged by consumers",
-        channels, perObject, s -> s.stats.ack.sum()));
+        channels, perObject, s -> s.stats.get(Counter.ACK)));
     out.add(channelCounter("rabbitmq_channel_get_empty",
         "Total number of times basic.get operations fetched no message", channels, perObject,
-        s -> s.stats.getEmpty.sum()));
+        s -> s.stats.get(Counter.GET_EMPTY)));
 
     // The global counters outlive channels: they are summed from the vhosts' counters.
-    long publish = sum(vhostStats, s -> s.publish.sum());
-    long returned = sum(vhostStats, s -> s.returnUnroutable.sum());
-    long dropped = sum(vhostStats, s -> s.dropUnroutable.sum());
+    long publish = sum(vhostStats, s -> s.get(Counter.PUBLISH));
+    long returned = sum(vhostStats, s -> s.get(Counter.RETURN_UNROUTABLE));
+    long dropped = sum(vhostStats, s -> s.get(Counter.DROP_UNROUTABLE));
     out.add(counter("rabbitmq_global_messages_received", "Total number of messages received from publishers",
         publish, AMQP091));
     out.add(counter("rabbitmq_global_messages_routed", "Total number of messages routed to queues or streams",
@@ -155,25 +156,25 @@ public final class RabbitMetrics {
     out.add(counter("rabbitmq_global_messages_unroutable_returned", "Total number of messages published as mandatory "
         + "into an exchange and returned to the publisher as unroutable", returned, AMQP091));
     out.add(counter("rabbitmq_global_messages_confirmed", "Total number of messages confirmed to publishers",
-        sum(vhostStats, s -> s.confirm.sum()), AMQP091));
+        sum(vhostStats, s -> s.get(Counter.CONFIRM)), AMQP091));
     out.add(gauge("rabbitmq_global_consumers", "Current number of consumers", consumers, AMQP091));
     out.add(counter("rabbitmq_global_messages_delivered", "Total number of messages delivered to consumers",
         sum(vhostStats, MessageStats::deliverGet), CLASSIC));
     out.add(counter("rabbitmq_global_messages_delivered_consume_manual_ack", "Total number of messages delivered to "
-        + "consumers using basic.consume with manual acknowledgment", sum(vhostStats, s -> s.deliver.sum()), CLASSIC));
+        + "consumers using basic.consume with manual acknowledgment", sum(vhostStats, s -> s.get(Counter.DELIVER)), CLASSIC));
     out.add(counter("rabbitmq_global_messages_delivered_consume_auto_ack", "Total number of messages delivered to "
-        + "consumers using basic.consume with automatic acknowledgment", sum(vhostStats, s -> s.deliverNoAck.sum()),
+        + "consumers using basic.consume with automatic acknowledgment", sum(vhostStats, s -> s.get(Counter.DELIVER_NO_ACK)),
         CLASSIC));
     out.add(counter("rabbitmq_global_messages_delivered_get_manual_ack", "Total number of messages delivered to "
-        + "consumers using basic.get with manual acknowledgment", sum(vhostStats, s -> s.get.sum()), CLASSIC));
+        + "consumers using basic.get with manual acknowledgment", sum(vhostStats, s -> s.get(Counter.GET)), CLASSIC));
     out.add(counter("rabbitmq_global_messages_delivered_get_auto_ack", "Total number of messages delivered to "
-        + "consumers using basic.get with automatic acknowledgment", sum(vhostStats, s -> s.getNoAck.sum()), CLASSIC));
+        + "consumers using basic.get with automatic acknowledgment", sum(vhostStats, s -> s.get(Counter.GET_NO_ACK)), CLASSIC));
     out.add(counter("rabbitmq_global_messages_get_empty", "Total number of times basic.get operations fetched no "
-        + "message", sum(vhostStats, s -> s.getEmpty.sum()), CLASSIC));
+        + "message", sum(vhostStats, s -> s.get(Counter.GET_EMPTY)), CLASSIC));
     out.add(counter("rabbitmq_global_messages_redelivered", "Total number of messages redelivered to consumers",
-        sum(vhostStats, s -> s.redeliver.sum()), CLASSIC));
+        sum(vhostStats, s -> s.get(Counter.REDELIVER)), CLASSIC));
     out.add(counter("rabbitmq_global_messages_acknowledged", "Total number of messages acknowledged by consumers",
-        sum(vhostStats, s -> s.ack.sum()), CLASSIC));
+        sum(vhostStats, s -> s.get(Counter.ACK)), CLASSIC));
     return new MetricSnapshots(out);
   }
 

@@ -1,6 +1,7 @@
 package io.warren.management.metrics;
 
 import io.warren.broker.MessageStats;
+import io.warren.broker.MessageStats.Counter;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -26,9 +27,9 @@ public final class RateSampler {
 
   /** The current counter values, in {@link #NAMES} order. */
   public static long[] values(MessageStats s) {
-    return new long[] {s.publish.sum(), s.confirm.sum(), s.returnUnroutable.sum(), s.dropUnroutable.sum(),
-        s.deliver.sum(), s.deliverNoAck.sum(), s.get.sum(), s.getNoAck.sum(), s.getEmpty.sum(), s.ack.sum(),
-        s.redeliver.sum(), s.deliverGet()};
+    return new long[] {s.get(Counter.PUBLISH), s.get(Counter.CONFIRM), s.get(Counter.RETURN_UNROUTABLE), s.get(Counter.DROP_UNROUTABLE),
+        s.get(Counter.DELIVER), s.get(Counter.DELIVER_NO_ACK), s.get(Counter.GET), s.get(Counter.GET_NO_ACK), s.get(Counter.GET_EMPTY), s.get(Counter.ACK),
+        s.get(Counter.REDELIVER), s.deliverGet()};
   }
 
   /** Takes a sample of {@code stats} now. */
