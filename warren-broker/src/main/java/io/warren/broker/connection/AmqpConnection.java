@@ -6,8 +6,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.warren.broker.AmqpException;
@@ -89,6 +87,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   private int channelMax;
   private int frameMax = ProtocolConstants.FRAME_MIN_SIZE;
   private int heartbeat;
+  private Heartbeats heartbeats;
 
   private final ChannelTable channels = new ChannelTable();
   private final List<AmqpChannel> pendingConfirms = new ArrayList<>();
@@ -139,6 +138,9 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     inReadBatch = false;
+    if (heartbeats != null) {
+      heartbeats.onRead();
+    }
     ReadCoalescing.onFramesRead(framesInReadBatch);
     framesInReadBatch = 0;
     flush();
@@ -152,33 +154,23 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     }
   }
 
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent idle) {
-      switch (idle.state()) {
-        case WRITER_IDLE -> {
-          Frames.writeHeartbeat(out());
-          flush();
-        }
-        case READER_IDLE -> {
-          if (!pausedBy.isEmpty() || alarmBlocked) {
-            return; // we stopped reading on purpose (flow control, alarm): silence is expected
-          }
-          LOG.warn("closing connection {}: missed heartbeats from client, timeout: {}s", this, heartbeat);
-          closeNow();
-        }
-        default -> {
-        }
-      }
-    } else {
-      ctx.fireUserEventTriggered(evt);
-    }
+  private void sendHeartbeat() {
+    Frames.writeHeartbeat(out());
+    flush();
+  }
+
+  private void onClientSilent() {
+    LOG.warn("closing connection {}: missed heartbeats from client, timeout: {}s", this, heartbeat);
+    closeNow();
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     state = State.CLOSED;
     cancelHandshakeTimer();
+    if (heartbeats != null) {
+      heartbeats.stop();
+    }
     releaseAll();
     if (out != null) {
       out.release();
@@ -397,10 +389,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     heartbeat = m.heartbeat();
     decoder.setMaxFrameSize(frameMax);
     if (heartbeat > 0) {
-      // Send a heartbeat when we have been quiet for half the interval; give up on a client
-      // silent for two intervals, as RabbitMQ does.
-      ctx.pipeline().addFirst("heartbeat",
-          new IdleStateHandler(heartbeat * 2L * 1000, heartbeat * 500L, 0, TimeUnit.MILLISECONDS));
+      heartbeats = new Heartbeats(ctx.executor(), heartbeat, this::sendHeartbeat, this::onClientSilent,
+          () -> !pausedBy.isEmpty() || alarmBlocked);
     }
     state = State.AWAIT_OPEN;
   }
@@ -534,6 +524,9 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     }
     ByteBuf pending = takeOut();
     if (pending != null && ctx.channel().isActive()) {
+      if (heartbeats != null) {
+        heartbeats.onWrite();
+      }
       ctx.writeAndFlush(pending, ctx.voidPromise());
       writable = ctx.channel().isWritable();
     } else if (pending != null) {
