@@ -596,7 +596,7 @@ public final class AmqpChannel implements ConsumerOwner {
         int enqueued;
         if (persistent && q.persistsMessages()) {
           if (record == null) {
-            record = MessageRecord.encode(ByteBufAllocator.DEFAULT, message);
+            record = MessageRecord.encode(ByteBufAllocator.DEFAULT, message, System.currentTimeMillis());
           }
           enqueued = q.offer(message, record);
           outcome |= PERSISTED;

@@ -9,6 +9,7 @@ import io.warren.broker.message.Message;
 import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.MessagePaging;
 import io.warren.broker.vhost.Persistence;
+import io.warren.codec.ContentHeader;
 import io.warren.codec.FieldTables;
 import io.warren.codec.LongString;
 import io.warren.store.MessageStore;
@@ -48,12 +49,22 @@ public final class DurableDefinitions implements Persistence {
   private final MessagePaging paging = new MessagePaging() {
     @Override
     public ByteBuf encode(Message message) {
-      return MessageRecord.encode(ByteBufAllocator.DEFAULT, message);
+      return MessageRecord.encode(ByteBufAllocator.DEFAULT, message, System.currentTimeMillis());
     }
 
     @Override
     public Message decode(ByteBuf record) {
       return MessageRecord.decode(record);
+    }
+
+    @Override
+    public long arrivedAt(ByteBuf record) {
+      return MessageRecord.arrivedAt(record);
+    }
+
+    @Override
+    public ContentHeader header(ByteBuf record) {
+      return MessageRecord.header(record);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.warren.broker.queue;
 import io.netty.buffer.ByteBuf;
 import io.warren.broker.MessageStats;
 import io.warren.broker.message.Message;
+import io.warren.broker.message.PropertyFlags;
 import io.warren.store.QueueLog;
 import io.warren.store.RecoveryReport;
 import java.util.ArrayList;
@@ -162,14 +163,14 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   public RecoveryReport recover() {
     lock.lock();
     try {
+      long now = System.currentTimeMillis();
       RecoveryReport report = log.recover((position, record) -> {
         boolean keepInMemory = ready.size() < IN_MEMORY_MESSAGES;
+        long arrival = paging.arrivedAt(record); // before decode, which reads the record through
         QueueEntry entry = new QueueEntry(this, keepInMemory ? paging.decode(record) : null, nextSequence++);
         entry.setPosition(position);
         entry.markRedelivered();
-        if (entry.message() != null && Expiry.applies(expiry, entry.message())) {
-          setDeadlineLocked(entry); // deadlines are not in the log: a restart starts the TTL again
-        }
+        restoreDeadlineLocked(entry, record, arrival < 0 ? now : arrival);
         ready.add(entry);
       });
       QueueEntry head = ready.peek();
@@ -237,6 +238,28 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
     } finally {
       unlockAndDeadLetter();
     }
+  }
+
+  /**
+   * A recovered message keeps the deadline it had before the restart: its arrival time plus its
+   * TTL here, as RabbitMQ keeps it (records written before arrival times were kept count from
+   * the restart). {@code record} is only read when the entry was recovered without its message.
+   */
+  private void restoreDeadlineLocked(QueueEntry entry, ByteBuf record, long arrival) {
+    Message message = entry.message();
+    String expiration;
+    if (message != null) {
+      expiration = PropertyFlags.hasExpiration(message) ? message.properties().expiration() : null;
+    } else {
+      expiration = paging.header(record).properties().expiration(); // paged: only its header is read
+    }
+    if (expiry == null && expiration == null) {
+      return;
+    }
+    if (expiry == null) {
+      expiry = Expiry.perMessageOnly();
+    }
+    entry.setDeadline(expiry.deadline(expiration, arrival));
   }
 
   /** The entry's message has a TTL here (the queue's, its own, or both): it gets its deadline. */

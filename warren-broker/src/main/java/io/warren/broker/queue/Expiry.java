@@ -43,16 +43,21 @@ final class Expiry {
 
   /** The message's deadline in epoch milliseconds, or 0 for none. */
   long deadline(Message message, long now) {
+    return deadline(PropertyFlags.hasExpiration(message) ? message.properties().expiration() : null, now);
+  }
+
+  /**
+   * The deadline of a message with this expiration property (null: none) that arrived at
+   * {@code arrival} (epoch ms), or 0 for none.
+   */
+  long deadline(String expiration, long arrival) {
     long ttl = queueTtl;
-    if (PropertyFlags.hasExpiration(message)) {
-      String expiration = message.properties().expiration();
-      if (expiration != null) {
-        long messageTtl = Expiration.parse(expiration);
-        ttl = ttl < 0 ? messageTtl : Math.min(ttl, messageTtl);
-      }
+    if (expiration != null) {
+      long messageTtl = Expiration.parse(expiration);
+      ttl = ttl < 0 ? messageTtl : Math.min(ttl, messageTtl);
     }
     // a deadline of 0 would read as "none"; 1 ms after the epoch has long passed anyway
-    return ttl < 0 ? 0 : Math.max(1, now + ttl);
+    return ttl < 0 ? 0 : Math.max(1, arrival + ttl);
   }
 
   static boolean expired(QueueEntry e, long now) {

@@ -2,6 +2,7 @@ package io.warren.broker.queue;
 
 import io.netty.buffer.ByteBuf;
 import io.warren.broker.message.Message;
+import io.warren.codec.ContentHeader;
 import io.warren.store.QueueLog;
 
 /**
@@ -15,6 +16,12 @@ public interface MessagePaging {
   ByteBuf encode(Message message);
 
   Message decode(ByteBuf record);
+
+  /** When the recorded message arrived (epoch ms), or a negative number if the record does not say. */
+  long arrivedAt(ByteBuf record);
+
+  /** The recorded message's content header, without its body. */
+  ContentHeader header(ByteBuf record);
 
   /** Opens a new scratch log for one queue. */
   QueueLog openScratchLog();

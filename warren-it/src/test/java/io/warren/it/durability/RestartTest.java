@@ -677,7 +677,68 @@ class RestartTest {
     deliveries.expectNone(200);
   }
 
+  @Test
+  void aMessageWhoseTtlRanOutWhileTheBrokerWasDownIsDeadLetteredAtStart() throws Exception {
+    Channel ch = confirming(broker.channel());
+    ch.queueDeclare("dead", true, false, false, null);
+    ch.queueDeclare("q", true, false, false, Map.of("x-dead-letter-exchange", "",
+        "x-dead-letter-routing-key", "dead"));
+    AMQP.BasicProperties shortLived = PERSISTENT.builder().expiration("1000").build();
+    AMQP.BasicProperties longLived = PERSISTENT.builder().expiration("600000").build();
+    ch.basicPublish("", "q", shortLived, utf8("short"));
+    ch.basicPublish("", "q", longLived, utf8("long"));
+    ch.waitForConfirmsOrDie(5_000);
+
+    broker.restartAfter(1_500);
+    long started = System.nanoTime();
+
+    // RabbitMQ keeps the deadline (arrival + TTL): it passed while the broker was down, so the
+    // message goes at once, not a full TTL after the restart.
+    ch = broker.channel();
+    GetResponse dead = pollGet(ch, "dead", 5_000);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(900);
+    assertThat(new String(dead.getBody(), StandardCharsets.UTF_8)).isEqualTo("short");
+    List<Map<String, Object>> deaths = (List<Map<String, Object>>) dead.getProps().getHeaders().get("x-death");
+    assertThat(deaths.get(0).get("reason").toString()).isEqualTo("expired");
+    GetResponse alive = ch.basicGet("q", true);
+    assertThat(new String(alive.getBody(), StandardCharsets.UTF_8)).isEqualTo("long");
+  }
+
+  @Test
+  void aDeepQueueWithAQueueTtlDropsEveryMessageWhoseTtlRanOutWhileTheBrokerWasDown() throws Exception {
+    int count = 10_000; // more than a queue keeps in memory: most are recovered as log positions only
+    Channel ch = confirming(broker.channel());
+    ch.queueDeclare("ttl", true, false, false, Map.of("x-message-ttl", 2_000));
+    long published = System.nanoTime();
+    for (int i = 0; i < count; i++) {
+      ch.basicPublish("", "ttl", PERSISTENT, utf8(Integer.toString(i)));
+    }
+    ch.waitForConfirmsOrDie(30_000);
+    long left = 2_000 - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - published);
+
+    broker.restartAfter(Math.max(0, left) + 500);
+    long started = System.nanoTime();
+
+    ch = broker.channel();
+    while (ch.queueDeclarePassive("ttl").getMessageCount() > 0
+        && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(5)) {
+      Thread.sleep(20);
+    }
+    assertThat(ch.queueDeclarePassive("ttl").getMessageCount()).isZero();
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(1_500);
+  }
+
   // ---------------------------------------------------------------- helpers
+
+  private static GetResponse pollGet(Channel ch, String queue, long timeoutMillis) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    GetResponse r;
+    while ((r = ch.basicGet(queue, true)) == null && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(r).as("a message in %s within %d ms", queue, timeoutMillis).isNotNull();
+    return r;
+  }
 
   private static Channel confirming(Channel ch) throws IOException {
     ch.confirmSelect();

@@ -41,6 +41,13 @@ final class RestartableBroker implements AutoCloseable {
     broker = EmbeddedBroker.start(dataDir);
   }
 
+  /** Like {@link #restart()}, with the broker down for {@code downtimeMillis} in between. */
+  void restartAfter(long downtimeMillis) throws InterruptedException {
+    stop();
+    Thread.sleep(downtimeMillis);
+    broker = EmbeddedBroker.start(dataDir);
+  }
+
   /** A new connection to the running broker; it is aborted at the next restart or close. */
   Connection connect() throws IOException {
     ConnectionFactory cf = new ConnectionFactory();
