@@ -149,7 +149,7 @@ final class Operations {
       for (AmqpQueue q : queues) {
         if (message.persistent() && q.persistsMessages()) {
           if (record == null) {
-            record = MessageRecord.encode(ByteBufAllocator.DEFAULT, message);
+            record = MessageRecord.encode(ByteBufAllocator.DEFAULT, message, System.currentTimeMillis());
           }
           q.enqueue(message, record);
         } else {
