@@ -82,6 +82,7 @@ public final class Broker implements BrokerContext {
   private final BrokerDefinitions definitions = new BrokerDefinitions(users, vhosts, permissions, connections);
   private MessageStore store;
   private DiskMonitor diskMonitor;
+  private MemoryMonitor memoryMonitor;
 
   private EventLoopGroup acceptorGroup;
   private EventLoopGroup ioGroup;
@@ -156,6 +157,8 @@ public final class Broker implements BrokerContext {
     port = ((InetSocketAddress) listener.localAddress()).getPort();
     diskMonitor = new DiskMonitor(store, this, config.diskFreeLimit());
     diskMonitor.start(acceptorGroup.next());
+    memoryMonitor = new MemoryMonitor(this, config.effectiveMemoryLimit());
+    memoryMonitor.start(acceptorGroup.next());
     LOG.info("Warren started on {}:{} ({}, data in {}) in {} ms; recovered {} exchanges, {} queues, {} bindings, "
         + "{} messages", config.bindAddress(), port, epoll ? "epoll" : "nio", config.dataDir().toAbsolutePath(),
         (System.nanoTime() - started) / 1_000_000, recovered.exchanges(), recovered.queues(), recovered.bindings(),
@@ -172,6 +175,10 @@ public final class Broker implements BrokerContext {
     if (diskMonitor != null) {
       diskMonitor.stop();
       diskMonitor = null;
+    }
+    if (memoryMonitor != null) {
+      memoryMonitor.stop();
+      memoryMonitor = null;
     }
     if (listener != null) {
       listener.close().syncUninterruptibly();
@@ -201,8 +208,37 @@ public final class Broker implements BrokerContext {
 
   @Override
   public boolean publishingBlocked() {
+    return diskAlarm() || memoryAlarm();
+  }
+
+  @Override
+  public String blockedReason() {
+    boolean memory = memoryAlarm();
+    boolean disk = diskAlarm();
+    return memory && disk ? "low on memory & disk" : memory ? "low on memory" : "low on disk";
+  }
+
+  /** True while free disk space is below the limit (RabbitMQ's disk_free_alarm). */
+  public boolean diskAlarm() {
     DiskMonitor monitor = diskMonitor;
     return monitor != null && monitor.alarm();
+  }
+
+  /** True while the live heap is above the memory limit (RabbitMQ's mem_alarm). */
+  public boolean memoryAlarm() {
+    MemoryMonitor monitor = memoryMonitor;
+    return monitor != null && monitor.alarm();
+  }
+
+  /** The memory limit in bytes (RabbitMQ's mem_limit). */
+  public long memoryLimit() {
+    MemoryMonitor monitor = memoryMonitor;
+    return monitor != null ? monitor.limit() : config.effectiveMemoryLimit();
+  }
+
+  /** Changes the memory limit at runtime (RabbitMQ's set_vm_memory_high_watermark). */
+  public void setMemoryLimit(long bytes) {
+    memoryMonitor.setLimit(bytes);
   }
 
   /** Changes the free-disk limit at runtime (RabbitMQ's set_disk_free_limit). */

@@ -21,6 +21,9 @@ import java.time.Duration;
  *                          (see Broker#ioThreads for why)
  * @param diskFreeLimit     below this many free bytes on the data folder's disk, publishers are
  *                          blocked (connection.blocked), as RabbitMQ's disk_free_limit; default 50 MB
+ * @param memoryLimit       above this many bytes of live heap, publishers are blocked, as with
+ *                          RabbitMQ's vm_memory_high_watermark; -1 (the default) means 40 % of
+ *                          the JVM's maximum heap, RabbitMQ's 0.4 applied to the memory Warren has
  */
 public record BrokerConfig(
     String bindAddress,
@@ -34,7 +37,8 @@ public record BrokerConfig(
     int channelMax,
     boolean loopbackOnlyUsers,
     int ioThreads,
-    long diskFreeLimit) {
+    long diskFreeLimit,
+    long memoryLimit) {
 
   public static final int DEFAULT_PORT = 5672;
   public static final String DEFAULT_DATA_DIR = "data";
@@ -42,11 +46,13 @@ public record BrokerConfig(
   public static final int DEFAULT_FRAME_MAX = 131_072;
   public static final int DEFAULT_CHANNEL_MAX = 2047;
   public static final long DEFAULT_DISK_FREE_LIMIT = 50_000_000L;
+  /** RabbitMQ's default vm_memory_high_watermark.relative. */
+  public static final double DEFAULT_MEMORY_HIGH_WATERMARK = 0.4;
 
   /** The defaults a plain {@code bin/warren} runs with. */
   public static BrokerConfig defaults() {
     return new BrokerConfig("0.0.0.0", DEFAULT_PORT, Path.of(DEFAULT_DATA_DIR), "guest", "guest", "/",
-        DEFAULT_HEARTBEAT, DEFAULT_FRAME_MAX, DEFAULT_CHANNEL_MAX, true, 0, DEFAULT_DISK_FREE_LIMIT);
+        DEFAULT_HEARTBEAT, DEFAULT_FRAME_MAX, DEFAULT_CHANNEL_MAX, true, 0, DEFAULT_DISK_FREE_LIMIT, -1);
   }
 
   public BrokerConfig withBindAddress(String value) {
@@ -93,6 +99,16 @@ public record BrokerConfig(
     return builder().diskFreeLimit(bytes).build();
   }
 
+  public BrokerConfig withMemoryLimit(long bytes) {
+    return builder().memoryLimit(bytes).build();
+  }
+
+  /** The memory limit in bytes: {@link #memoryLimit} or, when that is -1, the default share of the heap. */
+  public long effectiveMemoryLimit() {
+    return memoryLimit >= 0 ? memoryLimit
+        : (long) (DEFAULT_MEMORY_HIGH_WATERMARK * Runtime.getRuntime().maxMemory());
+  }
+
   private Builder builder() {
     return new Builder(this);
   }
@@ -111,6 +127,7 @@ public record BrokerConfig(
     private boolean loopbackOnlyUsers;
     private int ioThreads;
     private long diskFreeLimit;
+    private long memoryLimit;
 
     Builder(BrokerConfig c) {
       bindAddress = c.bindAddress;
@@ -125,6 +142,7 @@ public record BrokerConfig(
       loopbackOnlyUsers = c.loopbackOnlyUsers;
       ioThreads = c.ioThreads;
       diskFreeLimit = c.diskFreeLimit;
+      memoryLimit = c.memoryLimit;
     }
 
     Builder bindAddress(String v) {
@@ -187,9 +205,14 @@ public record BrokerConfig(
       return this;
     }
 
+    Builder memoryLimit(long v) {
+      memoryLimit = v;
+      return this;
+    }
+
     BrokerConfig build() {
       return new BrokerConfig(bindAddress, port, dataDir, defaultUser, defaultPassword, defaultVhost, heartbeat,
-          frameMax, channelMax, loopbackOnlyUsers, ioThreads, diskFreeLimit);
+          frameMax, channelMax, loopbackOnlyUsers, ioThreads, diskFreeLimit, memoryLimit);
     }
   }
 }

@@ -20,8 +20,11 @@ public interface BrokerContext {
   /** The message store under the data folder. */
   io.warren.store.MessageStore store();
 
-  /** True while a resource alarm (low disk) blocks publishers. */
+  /** True while a resource alarm (low disk, high memory) blocks publishers. */
   boolean publishingBlocked();
+
+  /** connection.blocked's reason for the alarms on now, worded as RabbitMQ words it ("low on memory"). */
+  String blockedReason();
 
   /** Live connections (concurrent set). */
   Set<AmqpConnection> connections();

@@ -70,7 +70,7 @@ final class DiskMonitor {
       LOG.info("disk alarm cleared: {} bytes free, limit {}", free, limit);
     }
     for (AmqpConnection c : broker.connections()) {
-      c.onResourceAlarm(low);
+      c.onResourceAlarmChanged();
     }
   }
 }

@@ -49,10 +49,30 @@ class OverviewAndMetricsTest extends ManagementTestSupport {
     assertThat(nodes).singleElement().satisfies(n -> assertThat(n).containsKeys("name", "type", "running",
         "mem_used", "mem_limit", "mem_alarm", "disk_free", "disk_free_limit", "disk_free_alarm", "fd_used", "fd_total",
         "sockets_used", "sockets_total", "proc_used", "proc_total", "uptime", "processors", "exchange_types",
-        "auth_mechanisms", "partitions").containsEntry("running", true));
+        "auth_mechanisms", "partitions").containsEntry("running", true).containsEntry("mem_alarm", false)
+        .containsEntry("disk_free_alarm", false));
+    assertThat(((Number) nodes.get(0).get("mem_limit")).longValue()).isEqualTo(embedded.broker().memoryLimit());
     String name = (String) nodes.get(0).get("name");
     assertThat(name).startsWith("warren@");
     assertThat(get("/api/nodes/" + name).map()).containsEntry("name", name);
+  }
+
+  @Test
+  void theAlarmsHealthCheckFailsWhileAResourceAlarmIsOn() throws Exception {
+    assertThat(get("/api/health/checks/alarms").map()).isEqualTo(Map.of("status", "ok"));
+    long limit = embedded.broker().memoryLimit();
+    embedded.broker().setMemoryLimit(1);
+    try {
+      var failed = get("/api/health/checks/alarms");
+      assertThat(failed.status()).isEqualTo(503);
+      assertThat(failed.map()).containsEntry("status", "failed")
+          .containsEntry("reason", "resource alarm(s) in effect in the cluster");
+      assertThat(failed.map().get("alarms")).asList().singleElement()
+          .satisfies(a -> assertThat(ManagementTestSupport.asMap(a)).containsEntry("resource", "memory"));
+    } finally {
+      embedded.broker().setMemoryLimit(limit);
+    }
+    assertThat(get("/api/health/checks/alarms").map()).isEqualTo(Map.of("status", "ok"));
   }
 
   @Test

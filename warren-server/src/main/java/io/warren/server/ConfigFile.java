@@ -52,6 +52,19 @@ final class ConfigFile {
     }
   }
 
+  /** A number between 0 and 1, such as vm_memory_high_watermark.relative's 0.4. */
+  private static double fraction(String key, String v) throws IOException {
+    try {
+      double d = Double.parseDouble(v);
+      if (d >= 0 && d <= 1) {
+        return d;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IOException("'" + key + "' must be a number between 0 and 1, not '" + v + "'");
+  }
+
   BrokerConfig applyTo(BrokerConfig config) throws IOException {
     BrokerConfig c = config;
     for (Map.Entry<String, String> e : values.entrySet()) {
@@ -62,6 +75,10 @@ final class ConfigFile {
         case "default_pass" -> c.withDefaultUser(c.defaultUser(), v);
         case "default_vhost" -> c.withDefaultVhost(v);
         case "disk_free_limit.absolute" -> c.withDiskFreeLimit(ByteSize.parse(v));
+        // of the JVM's maximum heap, the memory Warren has (RabbitMQ: of the machine's RAM)
+        case "vm_memory_high_watermark.relative" -> c.withMemoryLimit(
+            (long) (fraction(e.getKey(), v) * Runtime.getRuntime().maxMemory()));
+        case "vm_memory_high_watermark.absolute" -> c.withMemoryLimit(ByteSize.parse(v));
         case "heartbeat" -> c.withHeartbeat(Duration.ofSeconds(Integer.parseInt(v)));
         case "frame_max" -> c.withFrameMax(Integer.parseInt(v));
         case "channel_max" -> c.withChannelMax(Integer.parseInt(v));

@@ -615,16 +615,16 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     if (!alarmBlocked && broker.publishingBlocked()) {
       alarmBlocked = true;
       if (blockedNotify) {
-        send(0, new ConnectionBlocked("low on disk"));
+        send(0, new ConnectionBlocked(broker.blockedReason()));
       }
       updateReading();
     }
   }
 
-  /** The disk alarm went on or off (any thread). */
-  public void onResourceAlarm(boolean active) {
+  /** A resource alarm (disk, memory) went on or off (any thread): unblocks once none is on. */
+  public void onResourceAlarmChanged() {
     ctx.executor().execute(() -> {
-      if (!active && alarmBlocked) {
+      if (alarmBlocked && !broker.publishingBlocked()) {
         alarmBlocked = false;
         if (blockedNotify) {
           send(0, new ConnectionUnblocked());

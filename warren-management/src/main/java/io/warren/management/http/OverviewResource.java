@@ -50,8 +50,27 @@ final class OverviewResource {
     router.add("GET", "/api/extensions", Access.ANY, c -> List.of());
     router.add("GET", "/api/aliveness-test/{vhost}", Access.VHOST, this::aliveness);
     router.add("GET", "/api/healthchecks/node", Access.ANY, c -> Map.of("status", "ok"));
-    router.add("GET", "/api/health/checks/alarms", Access.ANY, c -> Map.of("status", "ok"));
+    router.add("GET", "/api/health/checks/alarms", Access.ANY, c -> alarmsCheck());
     router.add("GET", "/api/health/checks/virtual-hosts", Access.ANY, c -> Map.of("status", "ok"));
+  }
+
+  /** RabbitMQ's alarms health check: 200 without alarms, 503 naming each alarm in effect. */
+  private Object alarmsCheck() {
+    List<Map<String, Object>> alarms = new ArrayList<>();
+    if (broker.memoryAlarm()) {
+      alarms.add(Map.of("node", views.node(), "resource", "memory"));
+    }
+    if (broker.diskAlarm()) {
+      alarms.add(Map.of("node", views.node(), "resource", "disk"));
+    }
+    if (alarms.isEmpty()) {
+      return Map.of("status", "ok");
+    }
+    Map<String, Object> failed = new LinkedHashMap<>();
+    failed.put("status", "failed");
+    failed.put("reason", "resource alarm(s) in effect in the cluster");
+    failed.put("alarms", alarms);
+    return ApiResponse.json(503, Json.write(failed));
   }
 
   private static Map<String, Object> exchangeType(String name, String description) {
@@ -173,18 +192,18 @@ final class OverviewResource {
     m.put("contexts", List.of());
     m.put("db_dir", data.getAbsolutePath());
     m.put("disk_free", data.getUsableSpace());
-    m.put("disk_free_alarm", false);
+    m.put("disk_free_alarm", broker.diskAlarm());
     m.put("disk_free_details", rate);
-    m.put("disk_free_limit", 50_000_000);
+    m.put("disk_free_limit", broker.config().diskFreeLimit());
     m.put("enabled_plugins", List.of("rabbitmq_management", "rabbitmq_prometheus"));
     m.put("exchange_types", EXCHANGE_TYPES);
     m.put("fd_total", 1_048_576);
     m.put("fd_used", connections + 16);
     m.put("fd_used_details", rate);
     m.put("log_files", List.of());
-    m.put("mem_alarm", false);
+    m.put("mem_alarm", broker.memoryAlarm());
     m.put("mem_calculation_strategy", "rss");
-    m.put("mem_limit", rt.maxMemory());
+    m.put("mem_limit", broker.memoryLimit());
     m.put("mem_used", memUsed);
     m.put("mem_used_details", rate);
     m.put("name", views.node());

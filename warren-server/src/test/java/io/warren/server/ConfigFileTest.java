@@ -1,0 +1,58 @@
+package io.warren.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.warren.broker.BrokerConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigFileTest {
+
+  @TempDir
+  Path dir;
+
+  private BrokerConfig apply(String text) throws IOException {
+    Path file = dir.resolve("rabbitmq.conf");
+    Files.writeString(file, text);
+    return ConfigFile.read(file).applyTo(BrokerConfig.defaults());
+  }
+
+  @Test
+  void readsRabbitMqKeysAndWarrensOwn() throws IOException {
+    BrokerConfig c = apply("""
+        # a comment
+        listeners.tcp.default = 127.0.0.1:5673
+        heartbeat = 30
+        disk_free_limit.absolute = 2GB
+        vm_memory_high_watermark.absolute = 512MiB
+        io_threads = 3
+        """);
+    assertThat(c.bindAddress()).isEqualTo("127.0.0.1");
+    assertThat(c.port()).isEqualTo(5673);
+    assertThat(c.heartbeat()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.diskFreeLimit()).isEqualTo(2_000_000_000L);
+    assertThat(c.memoryLimit()).isEqualTo(512L * 1024 * 1024);
+    assertThat(c.ioThreads()).isEqualTo(3);
+  }
+
+  @Test
+  void aRelativeMemoryWatermarkIsAShareOfTheMaximumHeap() throws IOException {
+    assertThat(BrokerConfig.defaults().effectiveMemoryLimit())
+        .isEqualTo((long) (0.4 * Runtime.getRuntime().maxMemory()));
+    BrokerConfig c = apply("vm_memory_high_watermark.relative = 0.25\n");
+    assertThat(c.memoryLimit()).isEqualTo((long) (0.25 * Runtime.getRuntime().maxMemory()));
+    assertThatThrownBy(() -> apply("vm_memory_high_watermark.relative = 1.5\n"))
+        .isInstanceOf(IOException.class).hasMessageContaining("between 0 and 1");
+  }
+
+  @Test
+  void refusesUnknownKeys() {
+    assertThatThrownBy(() -> apply("no_such_key = 1\n")).isInstanceOf(IOException.class)
+        .hasMessageContaining("unknown configuration key 'no_such_key'");
+  }
+}
