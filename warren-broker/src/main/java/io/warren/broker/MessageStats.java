@@ -22,10 +22,13 @@ import java.util.List;
  */
 public final class MessageStats {
 
-  /** The counters, in the order of {@code RateSampler.NAMES} minus deliver_get. */
+  /**
+   * The counters, in the order of {@code RateSampler.NAMES} minus deliver_get. An exchange's
+   * counters are PUBLISH_IN (messages published to it) and PUBLISH_OUT (copies it routed on).
+   */
   public enum Counter {
     PUBLISH, CONFIRM, RETURN_UNROUTABLE, DROP_UNROUTABLE, DELIVER, DELIVER_NO_ACK, GET, GET_NO_ACK, GET_EMPTY,
-    ACK, REDELIVER
+    ACK, REDELIVER, PUBLISH_IN, PUBLISH_OUT
   }
 
   private static final Counter[] COUNTERS = Counter.values();
@@ -127,6 +130,12 @@ public final class MessageStats {
 
   public void onGetEmpty() {
     add(Counter.GET_EMPTY, 1);
+  }
+
+  /** An exchange's traffic: {@code in} messages published to it, routed on as {@code out} copies. */
+  public void onExchangeTraffic(long in, long out) {
+    add(Counter.PUBLISH_IN, in);
+    add(Counter.PUBLISH_OUT, out);
   }
 
   public void onAck(int count) {

@@ -3,6 +3,7 @@ package io.warren.management;
 import io.warren.broker.Broker;
 import io.warren.broker.channel.AmqpChannel;
 import io.warren.broker.connection.AmqpConnection;
+import io.warren.broker.exchange.Exchange;
 import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.vhost.VirtualHost;
 import io.warren.management.http.ApiRouter;
@@ -65,8 +66,12 @@ public final class ManagementServer implements AutoCloseable {
     try {
       for (VirtualHost v : broker.vhosts().all()) {
         rates.sample(v.stats());
+        rates.sample(v.defaultExchangeStats());
         for (AmqpQueue q : v.queues()) {
           rates.sample(q.stats());
+        }
+        for (Exchange x : v.exchanges()) {
+          rates.sample(x.stats());
         }
       }
       for (AmqpConnection c : broker.connections()) {

@@ -258,6 +258,36 @@ class QueuesAndExchangesApiTest extends ManagementTestSupport {
   }
 
   @Test
+  void shouldCountWhatGoesInAndOutOfAnExchange() throws Exception {
+    String x = unique("api-x-stats");
+    String q1 = unique("api-x-q1");
+    String q2 = unique("api-x-q2");
+    Channel ch = amqp().createChannel();
+    ch.exchangeDeclare(x, "fanout", false, true, null);
+    ch.queueDeclare(q1, false, false, true, null);
+    ch.queueDeclare(q2, false, false, true, null);
+    ch.queueBind(q1, x, "");
+    ch.queueBind(q2, x, "");
+    assertThat(get("/api/exchanges/%2F/" + x).map()).doesNotContainKey("message_stats"); // nothing yet
+    for (int i = 0; i < 3; i++) {
+      ch.basicPublish(x, "", null, new byte[1]);
+    }
+    ch.basicPublish("", q1, null, new byte[1]);
+    eventually(() -> {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> stats = (Map<String, Object>) get("/api/exchanges/%2F/" + x).map().get("message_stats");
+      assertThat(stats).containsEntry("publish_in", 3).containsEntry("publish_out", 6)
+          .containsKeys("publish_in_details", "publish_out_details");
+    });
+    eventually(() -> {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> stats = (Map<String, Object>) get("/api/exchanges/%2F/amq.default").map()
+          .get("message_stats");
+      assertThat(((Number) stats.get("publish_in")).longValue()).isPositive();
+    });
+  }
+
+  @Test
   void shouldAcceptRabbitMqListingParameters() throws Exception {
     String name = unique("api-cols");
     call("PUT", q(name), Map.of());

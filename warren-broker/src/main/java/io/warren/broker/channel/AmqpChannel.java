@@ -102,6 +102,7 @@ public final class AmqpChannel implements ConsumerOwner {
 
   private final ContentAssembler assembler = new ContentAssembler();
   private final RouteScratch routeScratch = new RouteScratch();
+  private final ExchangeTraffic exchangeTraffic = new ExchangeTraffic();
   private final DeliverWriter deliverWriter;
 
   private final Map<String, Consumer> consumers = new LinkedHashMap<>();
@@ -306,6 +307,7 @@ public final class AmqpChannel implements ConsumerOwner {
     }
     requeueAll(unackedAsList());
     drainInbox();
+    exchangeTraffic.flush();
     vhost.stats().retire(stats);
   }
 
@@ -572,6 +574,7 @@ public final class AmqpChannel implements ConsumerOwner {
     if ((outcome & REJECTED) != 0 && confirmMode) {
       rejectedPublishes.add(publishSequence);
     }
+    countExchangeTraffic(exchange, queues.size());
     afterRouting(publish, message, !queues.isEmpty());
   }
 
@@ -632,6 +635,13 @@ public final class AmqpChannel implements ConsumerOwner {
     }
   }
 
+  private void countExchangeTraffic(Exchange exchange, int copies) {
+    MessageStats target = exchange == null ? vhost.defaultExchangeStats() : exchange.stats();
+    if (exchangeTraffic.count(target, copies)) {
+      connection.callBeforeFlush(this);
+    }
+  }
+
   private void afterRouting(BasicPublish publish, Message message, boolean routed) {
     stats.onPublish();
     if (!routed) {
@@ -641,7 +651,7 @@ public final class AmqpChannel implements ConsumerOwner {
       returnUnroutable(publish, message);
     }
     if (confirmMode) {
-      connection.flushSoonWithConfirms(this);
+      connection.callBeforeFlush(this);
     }
   }
 
@@ -651,8 +661,14 @@ public final class AmqpChannel implements ConsumerOwner {
         message.rawProperties(), message.body(), connection.frameMax());
   }
 
-  /** Writes one basic.ack covering every publish confirmed since the last one (called before a flush). */
-  public void writePendingConfirms() {
+  /** Called before the connection flushes, if asked for: batched confirms and counters go out. */
+  public void beforeFlush() {
+    writePendingConfirms();
+    exchangeTraffic.flush();
+  }
+
+  /** Writes one basic.ack covering every publish confirmed since the last one. */
+  private void writePendingConfirms() {
     if (!confirmMode || state != State.OPEN) {
       return;
     }
@@ -703,7 +719,7 @@ public final class AmqpChannel implements ConsumerOwner {
         confirmsWritten = upTo;
       }
       syncedUpTo = Math.max(syncedUpTo, upTo);
-      connection.flushSoonWithConfirms(this);
+      connection.callBeforeFlush(this);
     });
   }
 

@@ -19,8 +19,11 @@ public interface ChannelSink {
   /** Ensures {@link #out()} is flushed soon, even outside a read batch. */
   void requestFlush();
 
-  /** Asks to be called back before the next flush (to write batched confirms). */
-  void flushSoonWithConfirms(AmqpChannel channel);
+  /**
+   * Asks for {@link AmqpChannel#beforeFlush} before the next flush (batched confirms and counters);
+   * the flush happens soon even outside a read batch.
+   */
+  void callBeforeFlush(AmqpChannel channel);
 
   EventLoop eventLoop();
 

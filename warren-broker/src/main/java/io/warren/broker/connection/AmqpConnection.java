@@ -90,7 +90,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   private Heartbeats heartbeats;
 
   private final ChannelTable channels = new ChannelTable();
-  private final List<AmqpChannel> pendingConfirms = new ArrayList<>();
+  /** Channels that asked to settle batched confirms and counters before the next flush. */
+  private final List<AmqpChannel> beforeFlush = new ArrayList<>();
   private ByteBuf out;
   private boolean inReadBatch;
   private int framesInReadBatch;
@@ -458,7 +459,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   private void releaseAll() {
     channels.forEach(AmqpChannel::release);
     channels.clear();
-    pendingConfirms.clear();
+    beforeFlush.clear();
     if (vhost != null) {
       vhost.removeExclusiveQueues(this);
     }
@@ -516,11 +517,11 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
 
   private void flush() {
     flushScheduled = false;
-    if (!pendingConfirms.isEmpty()) {
-      for (AmqpChannel ch : pendingConfirms) {
-        ch.writePendingConfirms();
+    if (!beforeFlush.isEmpty()) {
+      for (AmqpChannel ch : beforeFlush) {
+        ch.beforeFlush();
       }
-      pendingConfirms.clear();
+      beforeFlush.clear();
     }
     ByteBuf pending = takeOut();
     if (pending != null && ctx.channel().isActive()) {
@@ -544,9 +545,9 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   }
 
   @Override
-  public void flushSoonWithConfirms(AmqpChannel channel) {
-    if (!pendingConfirms.contains(channel)) {
-      pendingConfirms.add(channel);
+  public void callBeforeFlush(AmqpChannel channel) {
+    if (!beforeFlush.contains(channel)) {
+      beforeFlush.add(channel);
     }
     requestFlush();
   }
@@ -659,7 +660,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   @Override
   public void channelClosed(int number) {
     channels.remove(number);
-    pendingConfirms.removeIf(c -> c.number() == number);
+    beforeFlush.removeIf(c -> c.number() == number);
   }
 
   // ------------------------------------------------------------------------------------------

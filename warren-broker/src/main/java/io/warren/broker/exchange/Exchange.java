@@ -1,5 +1,6 @@
 package io.warren.broker.exchange;
 
+import io.warren.broker.MessageStats;
 import io.warren.broker.message.Message;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,6 +29,8 @@ public abstract sealed class Exchange implements BindingTarget
   private final boolean internal;
   private final Map<String, Object> arguments;
   private final Set<Binding> bindings = new LinkedHashSet<>();
+  /** publish_in / publish_out, added to by channels a batch at a time ({@code ExchangeTraffic}). */
+  private final MessageStats stats = MessageStats.shared();
   private volatile boolean deleted;
 
   Exchange(String name, String vhost, ExchangeType type, boolean durable, boolean autoDelete, boolean internal,
@@ -124,6 +127,10 @@ public abstract sealed class Exchange implements BindingTarget
 
   public boolean autoDelete() {
     return autoDelete;
+  }
+
+  public MessageStats stats() {
+    return stats;
   }
 
   public boolean internal() {

@@ -36,6 +36,8 @@ public final class VirtualHost implements AmqpQueue.Owner {
 
   private final Persistence persistence;
   private final MessageStats stats = MessageStats.shared();
+  /** The default exchange's publish_in / publish_out (it has no Exchange object). */
+  private final MessageStats defaultExchangeStats = MessageStats.shared();
 
   /** A vhost whose definitions and messages are not kept anywhere (tests, tools). */
   public VirtualHost(String name) {
@@ -62,6 +64,10 @@ public final class VirtualHost implements AmqpQueue.Owner {
   /** Message counters of every channel that worked in this vhost (management API, Prometheus). */
   public MessageStats stats() {
     return stats;
+  }
+
+  public MessageStats defaultExchangeStats() {
+    return defaultExchangeStats;
   }
 
   public Router router() {

@@ -38,7 +38,7 @@ final class ExchangesResource {
   private Object list(Call call) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (VirtualHost v : scope.vhostsInScope(call)) {
-      out.add(views.defaultExchange(v.name(), false));
+      out.add(views.defaultExchange(v, false));
       for (Exchange x : QueuesResource.sortedExchanges(v)) {
         out.add(views.exchange(x, false));
       }
@@ -63,7 +63,7 @@ final class ExchangesResource {
   private Object get(Call call) {
     VirtualHost v = scope.vhostOrNotFound(call);
     if (exchangeName(call).isEmpty()) {
-      return views.defaultExchange(v.name(), true);
+      return views.defaultExchange(v, true);
     }
     return views.exchange(exchangeOrNotFound(call), true);
   }

@@ -140,6 +140,7 @@ final class Operations {
     v.router().route(exchange, message, scratch);
     List<AmqpQueue> queues = new ArrayList<>(scratch.queues());
     v.stats().onPublish();
+    (exchange == null ? v.defaultExchangeStats() : exchange.stats()).onExchangeTraffic(1, queues.size());
     if (queues.isEmpty()) {
       v.stats().onUnroutable(true);
       return false;

@@ -7,6 +7,7 @@ import io.warren.broker.exchange.Binding;
 import io.warren.broker.exchange.Exchange;
 import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.Consumer;
+import io.warren.broker.vhost.VirtualHost;
 import io.warren.management.metrics.RateSampler;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -62,6 +63,7 @@ public final class Views {
 
   static final String[] QUEUE_STATS = {"ack", "deliver", "deliver_get", "deliver_no_ack", "get", "get_empty",
       "get_no_ack", "publish", "redeliver"};
+  static final String[] EXCHANGE_STATS = {"publish_in", "publish_out"};
   static final String[] CHANNEL_STATS = {"ack", "confirm", "deliver", "deliver_get", "deliver_no_ack",
       "drop_unroutable", "get", "get_empty", "get_no_ack", "publish", "redeliver", "return_unroutable"};
 
@@ -163,6 +165,7 @@ public final class Views {
   public Map<String, Object> exchange(Exchange x, boolean details) {
     Map<String, Object> m = exchange(x.name(), x.vhost(), x.type().amqpName(), x.durable(), x.autoDelete(),
         x.internal(), Json.fromAmqpTable(x.arguments()), x.name().startsWith("amq.") ? "rmq-internal" : "guest");
+    putExchangeStats(m, x.stats());
     if (details) {
       m.put("incoming", List.of());
       m.put("outgoing", List.of());
@@ -170,9 +173,18 @@ public final class Views {
     return m;
   }
 
+  /** RabbitMQ shows an exchange's message_stats once messages have gone through it. */
+  private void putExchangeStats(Map<String, Object> m, MessageStats stats) {
+    if (stats.get(MessageStats.Counter.PUBLISH_IN) > 0) {
+      m.put("message_stats", messageStats(stats, EXCHANGE_STATS));
+    }
+  }
+
   /** The default exchange, which RabbitMQ lists (with name "") although no client can declare it. */
-  public Map<String, Object> defaultExchange(String vhost, boolean details) {
-    Map<String, Object> m = exchange("", vhost, "direct", true, false, false, new LinkedHashMap<>(), "rmq-internal");
+  public Map<String, Object> defaultExchange(VirtualHost vhost, boolean details) {
+    Map<String, Object> m = exchange("", vhost.name(), "direct", true, false, false, new LinkedHashMap<>(),
+        "rmq-internal");
+    putExchangeStats(m, vhost.defaultExchangeStats());
     if (details) {
       m.put("incoming", List.of());
       m.put("outgoing", List.of());

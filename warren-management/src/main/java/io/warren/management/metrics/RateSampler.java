@@ -16,7 +16,7 @@ public final class RateSampler {
 
   /** The counters sampled, in RabbitMQ's names; the index of each is its slot in a sample. */
   public static final String[] NAMES = {"publish", "confirm", "return_unroutable", "drop_unroutable", "deliver",
-      "deliver_no_ack", "get", "get_no_ack", "get_empty", "ack", "redeliver", "deliver_get"};
+      "deliver_no_ack", "get", "get_no_ack", "get_empty", "ack", "redeliver", "deliver_get", "publish_in", "publish_out"};
 
   private static final double[] NO_RATES = new double[NAMES.length];
 
@@ -29,7 +29,7 @@ public final class RateSampler {
   public static long[] values(MessageStats s) {
     return new long[] {s.get(Counter.PUBLISH), s.get(Counter.CONFIRM), s.get(Counter.RETURN_UNROUTABLE), s.get(Counter.DROP_UNROUTABLE),
         s.get(Counter.DELIVER), s.get(Counter.DELIVER_NO_ACK), s.get(Counter.GET), s.get(Counter.GET_NO_ACK), s.get(Counter.GET_EMPTY), s.get(Counter.ACK),
-        s.get(Counter.REDELIVER), s.deliverGet()};
+        s.get(Counter.REDELIVER), s.deliverGet(), s.get(Counter.PUBLISH_IN), s.get(Counter.PUBLISH_OUT)};
   }
 
   /** Takes a sample of {@code stats} now. */
