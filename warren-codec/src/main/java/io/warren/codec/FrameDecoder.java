@@ -46,6 +46,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private State state = State.AWAIT_PROTOCOL_HEADER;
     private int maxFrameSize;
     private final RepeatedFrames repeated = new RepeatedFrames();
+    /** Bytes and socket reads seen, for the management API (recv_oct, recv_cnt); one write per read. */
+    private volatile long bytesRead;
+    private volatile long reads;
 
     /**
      * @param maxFrameSize frame-max in force, frame overhead included; 0 for no limit. Before
@@ -61,6 +64,25 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             throw new IllegalArgumentException("frame-max " + maxFrameSize);
         }
         this.maxFrameSize = maxFrameSize;
+    }
+
+    /** Bytes received on this connection so far. */
+    public long bytesRead() {
+        return bytesRead;
+    }
+
+    /** Socket reads so far (each may carry many frames, or part of one). */
+    public long reads() {
+        return reads;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (msg instanceof ByteBuf b) {
+            bytesRead += b.readableBytes();
+            reads++;
+        }
+        super.channelRead(ctx, msg);
     }
 
     /** The frame-max in force. */

@@ -68,6 +68,11 @@ class ConnectionsApiTest extends ManagementTestSupport {
           .containsEntry("vhost", "/").containsEntry("protocol", "AMQP 0-9-1").containsEntry("auth_mechanism", "PLAIN")
           .containsEntry("state", "running").containsEntry("channels", 2).containsEntry("type", "network")
           .containsEntry("port", embedded.port()).containsEntry("peer_host", "127.0.0.1");
+      // the handshake alone moved a few hundred bytes each way
+      assertThat(((Number) conn.get("recv_oct")).longValue()).isGreaterThan(100);
+      assertThat(((Number) conn.get("send_oct")).longValue()).isGreaterThan(100);
+      assertThat(((Number) conn.get("recv_cnt")).longValue()).isPositive();
+      assertThat(((Number) conn.get("send_cnt")).longValue()).isPositive();
       String name = (String) conn.get("name");
       assertThat(name).matches("127\\.0\\.0\\.1:\\d+ -> 127\\.0\\.0\\.1:" + embedded.port());
       @SuppressWarnings("unchecked")

@@ -103,6 +103,9 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   /** Queues this connection waits on before reading again (publisher flow control). */
   private final java.util.Set<AmqpQueue> pausedBy = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
   private final long connectedAt = System.currentTimeMillis();
+  /** Bytes and writes sent, for the management API (send_oct, send_cnt); one write per flush. */
+  private volatile long bytesSent;
+  private volatile long writes;
 
   public AmqpConnection(BrokerContext broker, FrameDecoder decoder) {
     this.broker = broker;
@@ -528,6 +531,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
       if (heartbeats != null) {
         heartbeats.onWrite();
       }
+      bytesSent += pending.readableBytes();
+      writes++;
       ctx.writeAndFlush(pending, ctx.voidPromise());
       writable = ctx.channel().isWritable();
     } else if (pending != null) {
@@ -644,6 +649,26 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   @Override
   public void syncStore(java.util.function.Consumer<io.warren.store.StoreException> onDurable) {
     broker.store().sync(failure -> ctx.executor().execute(() -> onDurable.accept(failure)));
+  }
+
+  /** Bytes received so far (RabbitMQ's recv_oct). */
+  public long bytesReceived() {
+    return decoder.bytesRead();
+  }
+
+  /** Socket reads so far (recv_cnt). */
+  public long receiveCount() {
+    return decoder.reads();
+  }
+
+  /** Bytes sent so far (send_oct). */
+  public long bytesSent() {
+    return bytesSent;
+  }
+
+  /** Writes so far (send_cnt). */
+  public long sendCount() {
+    return writes;
   }
 
   /** True while the connection is paused by flow control (RabbitMQ's "flow" state). */

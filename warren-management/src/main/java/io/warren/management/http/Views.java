@@ -278,13 +278,13 @@ public final class Views {
     m.put("peer_port", peer == null ? null : peer.getPort());
     m.put("port", local == null ? null : local.getPort());
     m.put("protocol", "AMQP 0-9-1");
-    m.put("recv_cnt", 0);
-    m.put("recv_oct", 0);
+    m.put("recv_cnt", c.receiveCount());
+    m.put("recv_oct", c.bytesReceived());
     m.put("recv_oct_details", ZERO_RATE);
     m.put("reductions", 0);
     m.put("reductions_details", ZERO_RATE);
-    m.put("send_cnt", 0);
-    m.put("send_oct", 0);
+    m.put("send_cnt", c.sendCount());
+    m.put("send_oct", c.bytesSent());
     m.put("send_oct_details", ZERO_RATE);
     m.put("send_pend", 0);
     m.put("ssl", false);
