@@ -105,8 +105,12 @@ public record BrokerConfig(
 
   /** The memory limit in bytes: {@link #memoryLimit} or, when that is -1, the default share of the heap. */
   public long effectiveMemoryLimit() {
-    return memoryLimit >= 0 ? memoryLimit
-        : (long) (DEFAULT_MEMORY_HIGH_WATERMARK * Runtime.getRuntime().maxMemory());
+    return memoryLimit >= 0 ? memoryLimit : heapShare(DEFAULT_MEMORY_HIGH_WATERMARK);
+  }
+
+  /** {@code fraction} of the JVM's maximum heap, in bytes: a relative memory watermark. */
+  public static long heapShare(double fraction) {
+    return (long) (fraction * Runtime.getRuntime().maxMemory());
   }
 
   private Builder builder() {

@@ -1,8 +1,5 @@
 package io.warren.broker;
 
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
-import io.warren.broker.connection.AmqpConnection;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -12,9 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * RabbitMQ's memory alarm, measured on the JVM heap: every second, the heap outside eden (what
- * survived a collection) is compared with the limit; while it is above, publishing connections are blocked (connection.blocked "low on
- * memory", and the broker stops reading from them) until consumers have taken enough away.
+ * RabbitMQ's memory alarm, measured on the JVM heap: the heap outside eden (what survived a
+ * collection) against the limit; while it is above, publishers are blocked ("low on memory")
+ * until consumers have taken enough away.
  *
  * <p>Heap use counts garbage until a collection runs, and the old generation keeps dead
  * messages until a full one does. So the alarm is only raised when the heap is still over the
@@ -24,43 +21,19 @@ import org.slf4j.LoggerFactory;
  * under its limit never triggers a collection. Collections assume the default -XX:+UseParallelGC
  * (or any collector where System.gc() is a full, stop-the-world collection).
  */
-final class MemoryMonitor {
+final class MemoryMonitor extends ResourceAlarm {
 
   private static final Logger LOG = LoggerFactory.getLogger(MemoryMonitor.class);
-  private static final long INTERVAL_MS = 1_000;
   private static final long COLLECTION_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-  private final BrokerContext broker;
   /** The heap's pools but the young generation's eden, which holds only recent allocations. */
   private final List<MemoryPoolMXBean> retainedPools = ManagementFactory.getMemoryPoolMXBeans().stream()
       .filter(p -> p.getType() == MemoryType.HEAP && !p.getName().contains("Eden"))
       .toList();
-  private volatile long limit;
-  private volatile boolean alarm;
   private long lastCollection = System.nanoTime() - COLLECTION_INTERVAL_NANOS;
-  private ScheduledFuture<?> task;
 
   MemoryMonitor(BrokerContext broker, long limit) {
-    this.broker = broker;
-    this.limit = limit;
-  }
-
-  void start(EventExecutor executor) {
-    task = executor.scheduleAtFixedRate(this::check, INTERVAL_MS, INTERVAL_MS, TimeUnit.MILLISECONDS);
-  }
-
-  void stop() {
-    if (task != null) {
-      task.cancel(false);
-    }
-  }
-
-  boolean alarm() {
-    return alarm;
-  }
-
-  long limit() {
-    return limit;
+    super(broker, limit);
   }
 
   /**
@@ -75,36 +48,34 @@ final class MemoryMonitor {
     return used;
   }
 
-  /** Changes the limit (tests, operators) and re-checks at once, collecting if need be. */
+  /** Also lets the check collect at once if need be. */
+  @Override
   synchronized void setLimit(long bytes) {
-    limit = bytes;
     lastCollection = System.nanoTime() - COLLECTION_INTERVAL_NANOS;
-    check();
+    super.setLimit(bytes);
   }
 
-  private synchronized void check() {
+  @Override
+  synchronized void check() {
+    long limit = limit();
     long used = used();
     if (used >= limit && System.nanoTime() - lastCollection >= COLLECTION_INTERVAL_NANOS) {
       // Over the limit, but garbage counts until collected: look again after a full collection.
       System.gc();
       lastCollection = System.nanoTime();
       used = used();
-    } else if (used >= limit && !alarm) {
+    } else if (used >= limit && !alarm()) {
       return; // collected a moment ago; decide at the next chance to collect
     }
     boolean high = used >= limit;
-    if (high == alarm) {
+    if (!setAlarm(high)) {
       return;
     }
-    alarm = high;
     if (high) {
       LOG.warn("memory alarm: {} bytes of heap in use after a full collection, limit {}; publishers blocked",
           used, limit);
     } else {
       LOG.info("memory alarm cleared: {} bytes of heap in use, limit {}", used, limit);
-    }
-    for (AmqpConnection c : broker.connections()) {
-      c.onResourceAlarmChanged();
     }
   }
 }

@@ -76,8 +76,8 @@ final class ConfigFile {
         case "default_vhost" -> c.withDefaultVhost(v);
         case "disk_free_limit.absolute" -> c.withDiskFreeLimit(ByteSize.parse(v));
         // of the JVM's maximum heap, the memory Warren has (RabbitMQ: of the machine's RAM)
-        case "vm_memory_high_watermark.relative" -> c.withMemoryLimit(
-            (long) (fraction(e.getKey(), v) * Runtime.getRuntime().maxMemory()));
+        case "vm_memory_high_watermark.relative" ->
+            c.withMemoryLimit(BrokerConfig.heapShare(fraction(e.getKey(), v)));
         case "vm_memory_high_watermark.absolute" -> c.withMemoryLimit(ByteSize.parse(v));
         case "heartbeat" -> c.withHeartbeat(Duration.ofSeconds(Integer.parseInt(v)));
         case "frame_max" -> c.withFrameMax(Integer.parseInt(v));

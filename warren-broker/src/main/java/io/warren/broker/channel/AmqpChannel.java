@@ -599,7 +599,7 @@ public final class AmqpChannel implements ConsumerOwner {
         int enqueued;
         if (persistent && q.persistsMessages()) {
           if (record == null) {
-            record = MessageRecord.encode(ByteBufAllocator.DEFAULT, message, System.currentTimeMillis());
+            record = MessageRecord.encode(ByteBufAllocator.DEFAULT, message);
           }
           enqueued = q.offer(message, record);
           outcome |= PERSISTED;
@@ -636,8 +636,7 @@ public final class AmqpChannel implements ConsumerOwner {
   }
 
   private void countExchangeTraffic(Exchange exchange, int copies) {
-    MessageStats target = exchange == null ? vhost.defaultExchangeStats() : exchange.stats();
-    if (exchangeTraffic.count(target, copies)) {
+    if (exchangeTraffic.count(vhost.exchangeStats(exchange), copies)) {
       connection.callBeforeFlush(this);
     }
   }

@@ -394,7 +394,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     decoder.setMaxFrameSize(frameMax);
     if (heartbeat > 0) {
       heartbeats = new Heartbeats(ctx.executor(), heartbeat, this::sendHeartbeat, this::onClientSilent,
-          () -> !pausedBy.isEmpty() || alarmBlocked);
+          this::readingPausedOnPurpose);
     }
     state = State.AWAIT_OPEN;
   }
@@ -641,9 +641,14 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     });
   }
 
+  /** True while flow control or a resource alarm keeps the broker from reading this socket. */
+  private boolean readingPausedOnPurpose() {
+    return !pausedBy.isEmpty() || alarmBlocked;
+  }
+
   /** Reads from the socket unless flow control or a resource alarm says not to. */
   private void updateReading() {
-    ctx.channel().config().setAutoRead(pausedBy.isEmpty() && !alarmBlocked);
+    ctx.channel().config().setAutoRead(!readingPausedOnPurpose());
   }
 
   @Override

@@ -49,7 +49,7 @@ public final class DurableDefinitions implements Persistence {
   private final MessagePaging paging = new MessagePaging() {
     @Override
     public ByteBuf encode(Message message) {
-      return MessageRecord.encode(ByteBufAllocator.DEFAULT, message, System.currentTimeMillis());
+      return MessageRecord.encode(ByteBufAllocator.DEFAULT, message);
     }
 
     @Override

@@ -41,6 +41,11 @@ public final class MessageRecord {
   private MessageRecord() {
   }
 
+  /** Encodes a message that arrived just now; see {@link #encode(ByteBufAllocator, Message, long)}. */
+  public static ByteBuf encode(ByteBufAllocator alloc, Message m) {
+    return encode(alloc, m, System.currentTimeMillis());
+  }
+
   /**
    * Encodes a message that arrived at {@code arrivedAt} (epoch ms) into a new buffer from
    * {@code alloc}; the caller releases it.

@@ -70,6 +70,11 @@ public final class VirtualHost implements AmqpQueue.Owner {
     return defaultExchangeStats;
   }
 
+  /** An exchange's publish_in / publish_out counters; {@code null} stands for the default exchange. */
+  public MessageStats exchangeStats(Exchange exchange) {
+    return exchange == null ? defaultExchangeStats : exchange.stats();
+  }
+
   public Router router() {
     return router;
   }

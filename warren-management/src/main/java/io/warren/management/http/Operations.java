@@ -140,7 +140,7 @@ final class Operations {
     v.router().route(exchange, message, scratch);
     List<AmqpQueue> queues = new ArrayList<>(scratch.queues());
     v.stats().onPublish();
-    (exchange == null ? v.defaultExchangeStats() : exchange.stats()).onExchangeTraffic(1, queues.size());
+    v.exchangeStats(exchange).onExchangeTraffic(1, queues.size());
     if (queues.isEmpty()) {
       v.stats().onUnroutable(true);
       return false;
@@ -150,7 +150,7 @@ final class Operations {
       for (AmqpQueue q : queues) {
         if (message.persistent() && q.persistsMessages()) {
           if (record == null) {
-            record = MessageRecord.encode(ByteBufAllocator.DEFAULT, message, System.currentTimeMillis());
+            record = MessageRecord.encode(ByteBufAllocator.DEFAULT, message);
           }
           q.enqueue(message, record);
         } else {

@@ -1,0 +1,68 @@
+package io.warren.broker;
+
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.warren.broker.connection.AmqpConnection;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One of RabbitMQ's resource alarms (disk, memory): a measurement checked every second against a
+ * limit; while the alarm is on, connections that publish are blocked (connection.blocked, and
+ * the broker stops reading from them). Subclasses measure and decide; this class keeps the limit,
+ * the alarm and the timer, and tells every connection when the alarm changes.
+ */
+abstract class ResourceAlarm {
+
+  private static final long INTERVAL_MS = 1_000;
+
+  private final BrokerContext broker;
+  private volatile long limit;
+  private volatile boolean alarm;
+  private ScheduledFuture<?> task;
+
+  ResourceAlarm(BrokerContext broker, long limit) {
+    this.broker = broker;
+    this.limit = limit;
+  }
+
+  /** Checks now, then every second on {@code executor}. */
+  final void start(EventExecutor executor) {
+    check();
+    task = executor.scheduleAtFixedRate(this::check, INTERVAL_MS, INTERVAL_MS, TimeUnit.MILLISECONDS);
+  }
+
+  final void stop() {
+    if (task != null) {
+      task.cancel(false);
+    }
+  }
+
+  final boolean alarm() {
+    return alarm;
+  }
+
+  final long limit() {
+    return limit;
+  }
+
+  /** Changes the limit (tests, operators) and re-checks at once. */
+  synchronized void setLimit(long value) {
+    limit = value;
+    check();
+  }
+
+  /** Measures and calls {@link #setAlarm}; runs on the timer and after {@link #setLimit}. */
+  abstract void check();
+
+  /** Turns the alarm on or off; returns true, after telling every connection, if it changed. */
+  final boolean setAlarm(boolean on) {
+    if (on == alarm) {
+      return false;
+    }
+    alarm = on;
+    for (AmqpConnection c : broker.connections()) {
+      c.onResourceAlarmChanged();
+    }
+    return true;
+  }
+}
