@@ -1,8 +1,9 @@
 package io.warren.it.resources;
 
+import static io.warren.it.resources.AlarmTestSupport.awaitMessageCount;
+import static io.warren.it.resources.AlarmTestSupport.blockedEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -10,7 +11,6 @@ import io.warren.broker.BrokerConfig;
 import io.warren.broker.EmbeddedBroker;
 import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -35,19 +35,8 @@ class DiskAlarmTest {
       ConnectionFactory cf = new ConnectionFactory();
       cf.setPort(broker.port());
       cf.setAutomaticRecoveryEnabled(false);
-      BlockingQueue<String> events = new LinkedBlockingQueue<>();
       try (Connection publisher = cf.newConnection(); Connection observer = cf.newConnection()) {
-        publisher.addBlockedListener(new BlockedListener() {
-          @Override
-          public void handleBlocked(String reason) {
-            events.add("blocked: " + reason);
-          }
-
-          @Override
-          public void handleUnblocked() {
-            events.add("unblocked");
-          }
-        });
+        BlockingQueue<String> events = blockedEvents(publisher);
         Channel ch = publisher.createChannel();
         String queue = "disk-alarm-" + System.nanoTime();
         ch.queueDeclare(queue, false, false, false, null);
@@ -62,11 +51,7 @@ class DiskAlarmTest {
 
         broker.broker().setDiskFreeLimit(0);
         assertThat(events.poll(5, TimeUnit.SECONDS)).isEqualTo("unblocked");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (check.queueDeclarePassive(queue).getMessageCount() < 2 && System.nanoTime() < deadline) {
-          Thread.sleep(20);
-        }
-        assertThat(check.queueDeclarePassive(queue).getMessageCount()).isEqualTo(2);
+        awaitMessageCount(check, queue, 2);
       }
     }
   }

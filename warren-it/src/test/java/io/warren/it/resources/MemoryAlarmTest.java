@@ -1,8 +1,9 @@
 package io.warren.it.resources;
 
+import static io.warren.it.resources.AlarmTestSupport.awaitMessageCount;
+import static io.warren.it.resources.AlarmTestSupport.blockedEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -10,7 +11,6 @@ import io.warren.broker.BrokerConfig;
 import io.warren.broker.EmbeddedBroker;
 import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -27,30 +27,6 @@ class MemoryAlarmTest {
 
   @TempDir
   Path dataDir;
-
-  private static BlockingQueue<String> blockedEvents(Connection connection) {
-    BlockingQueue<String> events = new LinkedBlockingQueue<>();
-    connection.addBlockedListener(new BlockedListener() {
-      @Override
-      public void handleBlocked(String reason) {
-        events.add("blocked: " + reason);
-      }
-
-      @Override
-      public void handleUnblocked() {
-        events.add("unblocked");
-      }
-    });
-    return events;
-  }
-
-  private static void awaitMessageCount(Channel ch, String queue, int count) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (ch.queueDeclarePassive(queue).getMessageCount() < count && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(ch.queueDeclarePassive(queue).getMessageCount()).isEqualTo(count);
-  }
 
   @Test
   void shouldBlockPublishersWhileMemoryIsHighAndUnblockWhenItIsUnderTheLimitAgain() throws Exception {
