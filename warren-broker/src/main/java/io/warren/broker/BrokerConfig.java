@@ -24,6 +24,8 @@ import java.time.Duration;
  * @param memoryLimit       above this many bytes of live heap, publishers are blocked, as with
  *                          RabbitMQ's vm_memory_high_watermark; -1 (the default) means 40 % of
  *                          the JVM's maximum heap, RabbitMQ's 0.4 applied to the memory Warren has
+ * @param sendTimeout       a client that reads none of its pending output for this long is
+ *                          disconnected, as RabbitMQ's tcp_listen_options.send_timeout; default 30 s
  */
 public record BrokerConfig(
     String bindAddress,
@@ -38,7 +40,8 @@ public record BrokerConfig(
     boolean loopbackOnlyUsers,
     int ioThreads,
     long diskFreeLimit,
-    long memoryLimit) {
+    long memoryLimit,
+    Duration sendTimeout) {
 
   public static final int DEFAULT_PORT = 5672;
   public static final String DEFAULT_DATA_DIR = "data";
@@ -46,13 +49,16 @@ public record BrokerConfig(
   public static final int DEFAULT_FRAME_MAX = 131_072;
   public static final int DEFAULT_CHANNEL_MAX = 2047;
   public static final long DEFAULT_DISK_FREE_LIMIT = 50_000_000L;
+  /** RabbitMQ's listener default (ranch's send_timeout). */
+  public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(30);
   /** RabbitMQ's default vm_memory_high_watermark.relative. */
   public static final double DEFAULT_MEMORY_HIGH_WATERMARK = 0.4;
 
   /** The defaults a plain {@code bin/warren} runs with. */
   public static BrokerConfig defaults() {
     return new BrokerConfig("0.0.0.0", DEFAULT_PORT, Path.of(DEFAULT_DATA_DIR), "guest", "guest", "/",
-        DEFAULT_HEARTBEAT, DEFAULT_FRAME_MAX, DEFAULT_CHANNEL_MAX, true, 0, DEFAULT_DISK_FREE_LIMIT, -1);
+        DEFAULT_HEARTBEAT, DEFAULT_FRAME_MAX, DEFAULT_CHANNEL_MAX, true, 0, DEFAULT_DISK_FREE_LIMIT, -1,
+        DEFAULT_SEND_TIMEOUT);
   }
 
   public BrokerConfig withBindAddress(String value) {
@@ -103,6 +109,10 @@ public record BrokerConfig(
     return builder().memoryLimit(bytes).build();
   }
 
+  public BrokerConfig withSendTimeout(Duration value) {
+    return builder().sendTimeout(value).build();
+  }
+
   /** The memory limit in bytes: {@link #memoryLimit} or, when that is -1, the default share of the heap. */
   public long effectiveMemoryLimit() {
     return memoryLimit >= 0 ? memoryLimit : heapShare(DEFAULT_MEMORY_HIGH_WATERMARK);
@@ -132,6 +142,7 @@ public record BrokerConfig(
     private int ioThreads;
     private long diskFreeLimit;
     private long memoryLimit;
+    private Duration sendTimeout;
 
     Builder(BrokerConfig c) {
       bindAddress = c.bindAddress;
@@ -147,6 +158,7 @@ public record BrokerConfig(
       ioThreads = c.ioThreads;
       diskFreeLimit = c.diskFreeLimit;
       memoryLimit = c.memoryLimit;
+      sendTimeout = c.sendTimeout;
     }
 
     Builder bindAddress(String v) {
@@ -214,9 +226,14 @@ public record BrokerConfig(
       return this;
     }
 
+    Builder sendTimeout(Duration v) {
+      sendTimeout = v;
+      return this;
+    }
+
     BrokerConfig build() {
       return new BrokerConfig(bindAddress, port, dataDir, defaultUser, defaultPassword, defaultVhost, heartbeat,
-          frameMax, channelMax, loopbackOnlyUsers, ioThreads, diskFreeLimit, memoryLimit);
+          frameMax, channelMax, loopbackOnlyUsers, ioThreads, diskFreeLimit, memoryLimit, sendTimeout);
     }
   }
 }

@@ -85,6 +85,7 @@ final class ConfigFile {
         case "loopback_users", "loopback_users.guest" -> c.withLoopbackOnlyUsers(!v.equals("none") && !v.equals("false"));
         case "data_dir" -> c.withDataDir(Path.of(v));
         case "io_threads" -> c.withIoThreads(Integer.parseInt(v));
+        case "tcp_listen_options.send_timeout" -> c.withSendTimeout(Duration.ofMillis(Long.parseLong(v)));
         // read by the server through intValue(): the broker itself serves no HTTP
         case "management.tcp.port", "prometheus.tcp.port" -> c;
         default -> throw new IOException("unknown configuration key '" + e.getKey() + "'");

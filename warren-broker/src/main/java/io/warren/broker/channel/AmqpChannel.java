@@ -113,10 +113,19 @@ public final class AmqpChannel implements ConsumerOwner {
   private final Queue<Delivery> inbox = PlatformDependent.newMpscQueue();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final Runnable drainTask = this::drainAndFlush;
-  private final AtomicInteger inboxSize = new AtomicInteger();
+  /** What waits in the inbox, in {@link #weight} units (about bytes). */
+  private final AtomicInteger inboxWeight = new AtomicInteger();
   private volatile boolean inboxWasFull;
-  /** Most deliveries waiting in the inbox; beyond it queues hold messages back (no-ack consumers too). */
-  private static final int INBOX_LIMIT = 2048;
+  /**
+   * How much may wait in the inbox; beyond it queues hold messages back (no-ack consumers too)
+   * where they are counted and can be paged. With the socket's own bound (Netty's write buffer
+   * water mark) this bounds what one consumer that stops reading makes the broker hold.
+   */
+  private static final int INBOX_LIMIT = 1 << 20;
+  /** A delivery's least weight: small messages cost their frames and objects, not just a body. */
+  private static final int MIN_WEIGHT = 512;
+  /** Deliveries written straight into the connection's output stop being direct beyond this. */
+  private static final int DIRECT_WRITE_LIMIT = 256 * 1024;
   /** Most deliveries written per event-loop task before flushing and yielding. */
   private static final int DRAIN_BATCH = 256;
 
@@ -611,9 +620,6 @@ public final class AmqpChannel implements ConsumerOwner {
         } else if (enqueued == AmqpQueue.REJECTED) {
           outcome |= ENQUEUED | REJECTED; // routed (no basic.return), but refused
         }
-        if (q.isOverloaded()) {
-          connection.pausePublishing(q);
-        }
       }
     } finally {
       if (record != null) {
@@ -1042,13 +1048,16 @@ public final class AmqpChannel implements ConsumerOwner {
   @Override
   public void deliver(Consumer consumer, QueueEntry entry) {
     Delivery d = new Delivery(consumer, entry);
-    if (connection.eventLoop().inEventLoop() && inbox.isEmpty()) {
-      // Same thread and nothing queued before it: writing now cannot reorder deliveries.
+    if (connection.eventLoop().inEventLoop() && inbox.isEmpty()
+        && connection.unflushedBytes() < DIRECT_WRITE_LIMIT) {
+      // Same thread and nothing queued before it: writing now cannot reorder deliveries. Beyond
+      // the limit they go through the inbox, which fills up and so stops the queue's dispatch
+      // until the output has been flushed: one dispatch cannot pile up a whole queue in memory.
       write(d);
       connection.requestFlush();
       return;
     }
-    inboxSize.incrementAndGet();
+    inboxWeight.addAndGet(weight(entry));
     inbox.offer(d);
     // A plain read first: while a drain is pending (most deliveries of a burst) no CAS is needed.
     if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
@@ -1064,20 +1073,22 @@ public final class AmqpChannel implements ConsumerOwner {
   private void drainAndFlush() {
     drainScheduled.set(false);
     int taken = 0;
+    int takenWeight = 0;
     Delivery d;
     try {
       while (taken < DRAIN_BATCH && (d = inbox.poll()) != null) {
         taken++;
+        takenWeight += weight(d.entry);
         write(d);
       }
     } finally {
-      inboxSize.addAndGet(-taken); // once per batch: the publishers' threads read it per message
+      inboxWeight.addAndGet(-takenWeight); // once per batch: the queues' threads read it per message
     }
     connection.requestFlush();
     if (!inbox.isEmpty() && drainScheduled.compareAndSet(false, true)) {
       connection.eventLoop().execute(drainTask);
     }
-    if (inboxWasFull && inboxSize.get() < INBOX_LIMIT / 2) {
+    if (inboxWasFull && inboxWeight.get() < INBOX_LIMIT / 2) {
       inboxWasFull = false;
       redispatchConsumedQueues();
     }
@@ -1086,7 +1097,7 @@ public final class AmqpChannel implements ConsumerOwner {
   private void drainInbox() {
     Delivery d;
     while ((d = inbox.poll()) != null) {
-      inboxSize.decrementAndGet();
+      inboxWeight.addAndGet(-weight(d.entry));
       write(d);
     }
   }
@@ -1113,6 +1124,14 @@ public final class AmqpChannel implements ConsumerOwner {
     String consumerTag = consumer == null ? replyTo.consumerTag() : consumer.tag();
     deliverWriter.write(connection.out(), consumerTag, d.tag, d.entry.redelivered(), msg,
         connection.frameMax());
+    if (noAck && consumer != null) {
+      consumer.queue().forgetWritten(d.entry);
+    }
+  }
+
+  /** What a delivery counts for against {@link #INBOX_LIMIT}. */
+  private static int weight(QueueEntry entry) {
+    return Math.max(MIN_WEIGHT, entry.message().bodySize());
   }
 
   @Override
@@ -1139,12 +1158,12 @@ public final class AmqpChannel implements ConsumerOwner {
 
   @Override
   public boolean acceptsDeliveries() {
-    if (inboxSize.get() >= INBOX_LIMIT) {
+    if (inboxWeight.get() >= INBOX_LIMIT) {
       // Keep the rest in the queue (where it is counted and can be paged) until we catch up.
       // Set the flag, then look again: either this thread sees the drain's progress or the
       // drain sees the flag and redispatches, so no wake-up is lost.
       inboxWasFull = true;
-      if (inboxSize.get() >= INBOX_LIMIT) {
+      if (inboxWeight.get() >= INBOX_LIMIT) {
         return false;
       }
     }

@@ -16,6 +16,9 @@ public interface ChannelSink {
   /** The buffer outgoing frames are appended to; flushed at the end of the current batch. */
   ByteBuf out();
 
+  /** Bytes appended to {@link #out()} and not flushed yet. */
+  int unflushedBytes();
+
   /** Ensures {@link #out()} is flushed soon, even outside a read batch. */
   void requestFlush();
 
@@ -48,9 +51,6 @@ public interface ChannelSink {
 
   /** A channel error needs the connection's help (a hard error): close the whole connection. */
   void connectionError(AmqpException error);
-
-  /** A queue this connection published to is overloaded: stop reading until it drains. */
-  void pausePublishing(AmqpQueue queue);
 
   /**
    * Asks the store to make everything written so far durable; {@code onDurable} then runs on
