@@ -75,8 +75,11 @@ final class DefinitionsImport {
     try {
       in.read(file);
       in.validate();
-    } catch (AmqpException | IllegalArgumentException e) {
+    } catch (AmqpException e) {
       throw ApiException.badRequest(e.getMessage());
+    } catch (IllegalArgumentException e) {
+      LOG.info("definitions import refused", e);
+      throw ApiException.badRequest("invalid definitions");
     }
     in.apply();
     for (String ignored : new String[] {"policies", "parameters", "global_parameters", "topic_permissions"}) {
@@ -99,8 +102,12 @@ final class DefinitionsImport {
             List.copyOf(Call.tags(v.get("tags"))))));
       }
       for (Map<String, Object> p : list(file, "permissions")) {
-        permissions.add(new PermissionDef(string(p, "user"), string(p, "vhost"),
-            Permissions.of(string(p, "configure"), string(p, "write"), string(p, "read"))));
+        try {
+          permissions.add(new PermissionDef(string(p, "user"), string(p, "vhost"),
+              Permissions.of(string(p, "configure"), string(p, "write"), string(p, "read"))));
+        } catch (IllegalArgumentException e) {
+          throw ApiException.badRequest(e.getMessage()); // names the expression that does not compile
+        }
       }
     }
     for (Map<String, Object> q : list(file, "queues")) {
@@ -200,8 +207,7 @@ final class DefinitionsImport {
       if (e instanceof ApiException api) {
         throw api;
       }
-      throw ApiException.badRequest(e instanceof AmqpException || e instanceof IllegalArgumentException
-          ? e.getMessage() : "definitions import failed");
+      throw ApiException.badRequest(e instanceof AmqpException ? e.getMessage() : "definitions import failed");
     }
   }
 
