@@ -3,8 +3,10 @@ package io.warren.server;
 import io.warren.broker.Broker;
 import io.warren.broker.BrokerConfig;
 import io.warren.management.ManagementServer;
+import io.warren.management.ManagementSettings;
 import io.netty.util.ResourceLeakDetector;
 import io.warren.management.PrometheusServer;
+import io.warren.management.http.HttpLimits;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -68,11 +70,15 @@ public final class WarrenServer implements Callable<Integer> {
     BrokerConfig config = BrokerConfig.defaults();
     int httpPort = ManagementServer.DEFAULT_PORT;
     int metricsPort = PrometheusServer.DEFAULT_PORT;
+    ManagementSettings managementSettings = ManagementSettings.DEFAULTS;
+    HttpLimits prometheusLimits = HttpLimits.DEFAULTS;
     if (configFile != null) {
       ConfigFile file = ConfigFile.read(configFile);
       config = file.applyTo(config);
       httpPort = orDefault(file.intValue("management.tcp.port"), httpPort);
       metricsPort = orDefault(file.intValue("prometheus.tcp.port"), metricsPort);
+      managementSettings = file.managementSettings();
+      prometheusLimits = file.prometheusLimits();
     }
     httpPort = orDefault(managementPort, httpPort);
     metricsPort = orDefault(prometheusPort, metricsPort);
@@ -96,8 +102,10 @@ public final class WarrenServer implements Callable<Integer> {
       ManagementServer management = null;
       PrometheusServer prometheus = null;
       try {
-        management = httpPort < 0 ? null : ManagementServer.start(broker, config.bindAddress(), httpPort);
-        prometheus = metricsPort < 0 ? null : PrometheusServer.start(broker, config.bindAddress(), metricsPort);
+        management = httpPort < 0 ? null : ManagementServer.start(broker, config.bindAddress(), httpPort,
+            managementSettings);
+        prometheus = metricsPort < 0 ? null : PrometheusServer.start(broker, config.bindAddress(), metricsPort,
+            prometheusLimits);
       } catch (RuntimeException e) {
         if (management != null) {
           management.close();
