@@ -24,6 +24,8 @@ import java.time.Duration;
  * @param memoryLimit       above this many bytes of live heap, publishers are blocked, as with
  *                          RabbitMQ's vm_memory_high_watermark; -1 (the default) means 40 % of
  *                          the JVM's maximum heap, RabbitMQ's 0.4 applied to the memory Warren has
+ * @param maxMessageSize    largest message body accepted, as RabbitMQ's max_message_size: a publish
+ *                          declaring more closes its channel with 406; default 128 MiB, at most 512 MiB
  */
 public record BrokerConfig(
     String bindAddress,
@@ -38,7 +40,8 @@ public record BrokerConfig(
     boolean loopbackOnlyUsers,
     int ioThreads,
     long diskFreeLimit,
-    long memoryLimit) {
+    long memoryLimit,
+    long maxMessageSize) {
 
   public static final int DEFAULT_PORT = 5672;
   public static final String DEFAULT_DATA_DIR = "data";
@@ -48,11 +51,23 @@ public record BrokerConfig(
   public static final long DEFAULT_DISK_FREE_LIMIT = 50_000_000L;
   /** RabbitMQ's default vm_memory_high_watermark.relative. */
   public static final double DEFAULT_MEMORY_HIGH_WATERMARK = 0.4;
+  /** RabbitMQ's default max_message_size (128 MiB). */
+  public static final long DEFAULT_MAX_MESSAGE_SIZE = 134_217_728L;
+  /** The largest max_message_size RabbitMQ accepts (512 MiB). */
+  public static final long MAX_MESSAGE_SIZE_LIMIT = 536_870_912L;
+
+  public BrokerConfig {
+    if (maxMessageSize < 1 || maxMessageSize > MAX_MESSAGE_SIZE_LIMIT) {
+      throw new IllegalArgumentException("max_message_size must be between 1 and " + MAX_MESSAGE_SIZE_LIMIT
+          + ", not " + maxMessageSize);
+    }
+  }
 
   /** The defaults a plain {@code bin/warren} runs with. */
   public static BrokerConfig defaults() {
     return new BrokerConfig("0.0.0.0", DEFAULT_PORT, Path.of(DEFAULT_DATA_DIR), "guest", "guest", "/",
-        DEFAULT_HEARTBEAT, DEFAULT_FRAME_MAX, DEFAULT_CHANNEL_MAX, true, 0, DEFAULT_DISK_FREE_LIMIT, -1);
+        DEFAULT_HEARTBEAT, DEFAULT_FRAME_MAX, DEFAULT_CHANNEL_MAX, true, 0, DEFAULT_DISK_FREE_LIMIT, -1,
+        DEFAULT_MAX_MESSAGE_SIZE);
   }
 
   public BrokerConfig withBindAddress(String value) {
@@ -103,6 +118,10 @@ public record BrokerConfig(
     return builder().memoryLimit(bytes).build();
   }
 
+  public BrokerConfig withMaxMessageSize(long bytes) {
+    return builder().maxMessageSize(bytes).build();
+  }
+
   /** The memory limit in bytes: {@link #memoryLimit} or, when that is -1, the default share of the heap. */
   public long effectiveMemoryLimit() {
     return memoryLimit >= 0 ? memoryLimit : heapShare(DEFAULT_MEMORY_HIGH_WATERMARK);
@@ -132,6 +151,7 @@ public record BrokerConfig(
     private int ioThreads;
     private long diskFreeLimit;
     private long memoryLimit;
+    private long maxMessageSize;
 
     Builder(BrokerConfig c) {
       bindAddress = c.bindAddress;
@@ -147,6 +167,7 @@ public record BrokerConfig(
       ioThreads = c.ioThreads;
       diskFreeLimit = c.diskFreeLimit;
       memoryLimit = c.memoryLimit;
+      maxMessageSize = c.maxMessageSize;
     }
 
     Builder bindAddress(String v) {
@@ -214,9 +235,15 @@ public record BrokerConfig(
       return this;
     }
 
+    Builder maxMessageSize(long v) {
+      maxMessageSize = v;
+      return this;
+    }
+
     BrokerConfig build() {
       return new BrokerConfig(bindAddress, port, dataDir, defaultUser, defaultPassword, defaultVhost, heartbeat,
-          frameMax, channelMax, loopbackOnlyUsers, ioThreads, diskFreeLimit, memoryLimit);
+          frameMax, channelMax, loopbackOnlyUsers, ioThreads, diskFreeLimit, memoryLimit,
+          maxMessageSize);
     }
   }
 }
