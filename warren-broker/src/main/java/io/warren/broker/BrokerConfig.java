@@ -26,6 +26,8 @@ import java.time.Duration;
  *                          the JVM's maximum heap, RabbitMQ's 0.4 applied to the memory Warren has
  * @param sendTimeout       a client that reads none of its pending output for this long is
  *                          disconnected, as RabbitMQ's tcp_listen_options.send_timeout; default 30 s
+ * @param maxMessageSize    largest message body accepted, as RabbitMQ's max_message_size: a publish
+ *                          declaring more closes its channel with 406; default 128 MiB, at most 512 MiB
  */
 public record BrokerConfig(
     String bindAddress,
@@ -41,7 +43,8 @@ public record BrokerConfig(
     int ioThreads,
     long diskFreeLimit,
     long memoryLimit,
-    Duration sendTimeout) {
+    Duration sendTimeout,
+    long maxMessageSize) {
 
   public static final int DEFAULT_PORT = 5672;
   public static final String DEFAULT_DATA_DIR = "data";
@@ -53,12 +56,23 @@ public record BrokerConfig(
   public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(30);
   /** RabbitMQ's default vm_memory_high_watermark.relative. */
   public static final double DEFAULT_MEMORY_HIGH_WATERMARK = 0.4;
+  /** RabbitMQ's default max_message_size (128 MiB). */
+  public static final long DEFAULT_MAX_MESSAGE_SIZE = 134_217_728L;
+  /** The largest max_message_size RabbitMQ accepts (512 MiB). */
+  public static final long MAX_MESSAGE_SIZE_LIMIT = 536_870_912L;
+
+  public BrokerConfig {
+    if (maxMessageSize < 1 || maxMessageSize > MAX_MESSAGE_SIZE_LIMIT) {
+      throw new IllegalArgumentException("max_message_size must be between 1 and " + MAX_MESSAGE_SIZE_LIMIT
+          + ", not " + maxMessageSize);
+    }
+  }
 
   /** The defaults a plain {@code bin/warren} runs with. */
   public static BrokerConfig defaults() {
     return new BrokerConfig("0.0.0.0", DEFAULT_PORT, Path.of(DEFAULT_DATA_DIR), "guest", "guest", "/",
         DEFAULT_HEARTBEAT, DEFAULT_FRAME_MAX, DEFAULT_CHANNEL_MAX, true, 0, DEFAULT_DISK_FREE_LIMIT, -1,
-        DEFAULT_SEND_TIMEOUT);
+        DEFAULT_SEND_TIMEOUT, DEFAULT_MAX_MESSAGE_SIZE);
   }
 
   public BrokerConfig withBindAddress(String value) {
@@ -113,6 +127,10 @@ public record BrokerConfig(
     return builder().sendTimeout(value).build();
   }
 
+  public BrokerConfig withMaxMessageSize(long bytes) {
+    return builder().maxMessageSize(bytes).build();
+  }
+
   /** The memory limit in bytes: {@link #memoryLimit} or, when that is -1, the default share of the heap. */
   public long effectiveMemoryLimit() {
     return memoryLimit >= 0 ? memoryLimit : heapShare(DEFAULT_MEMORY_HIGH_WATERMARK);
@@ -143,6 +161,7 @@ public record BrokerConfig(
     private long diskFreeLimit;
     private long memoryLimit;
     private Duration sendTimeout;
+    private long maxMessageSize;
 
     Builder(BrokerConfig c) {
       bindAddress = c.bindAddress;
@@ -159,6 +178,7 @@ public record BrokerConfig(
       diskFreeLimit = c.diskFreeLimit;
       memoryLimit = c.memoryLimit;
       sendTimeout = c.sendTimeout;
+      maxMessageSize = c.maxMessageSize;
     }
 
     Builder bindAddress(String v) {
@@ -231,9 +251,15 @@ public record BrokerConfig(
       return this;
     }
 
+    Builder maxMessageSize(long v) {
+      maxMessageSize = v;
+      return this;
+    }
+
     BrokerConfig build() {
       return new BrokerConfig(bindAddress, port, dataDir, defaultUser, defaultPassword, defaultVhost, heartbeat,
-          frameMax, channelMax, loopbackOnlyUsers, ioThreads, diskFreeLimit, memoryLimit, sendTimeout);
+          frameMax, channelMax, loopbackOnlyUsers, ioThreads, diskFreeLimit, memoryLimit, sendTimeout,
+          maxMessageSize);
     }
   }
 }

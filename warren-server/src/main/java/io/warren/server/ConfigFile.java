@@ -117,6 +117,20 @@ final class ConfigFile {
     throw new IOException("'" + key + "' must be a number between 0 and 1, not '" + v + "'");
   }
 
+  /** A byte count between 1 and RabbitMQ's ceiling of 512 MiB, as its schema validates max_message_size. */
+  private static long maxMessageSize(String v) throws IOException {
+    try {
+      long n = Long.parseLong(v);
+      if (n >= 1 && n <= BrokerConfig.MAX_MESSAGE_SIZE_LIMIT) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IOException("'max_message_size' must be a number of bytes between 1 and "
+        + BrokerConfig.MAX_MESSAGE_SIZE_LIMIT + ", not '" + v + "'");
+  }
+
   BrokerConfig applyTo(BrokerConfig config) throws IOException {
     BrokerConfig c = config;
     for (Map.Entry<String, String> e : values.entrySet()) {
@@ -134,6 +148,7 @@ final class ConfigFile {
         case "heartbeat" -> c.withHeartbeat(Duration.ofSeconds(Integer.parseInt(v)));
         case "frame_max" -> c.withFrameMax(Integer.parseInt(v));
         case "channel_max" -> c.withChannelMax(Integer.parseInt(v));
+        case "max_message_size" -> c.withMaxMessageSize(maxMessageSize(v));
         case "loopback_users", "loopback_users.guest" -> c.withLoopbackOnlyUsers(!v.equals("none") && !v.equals("false"));
         case "data_dir" -> c.withDataDir(Path.of(v));
         case "io_threads" -> c.withIoThreads(Integer.parseInt(v));

@@ -80,6 +80,17 @@ class ConfigFileTest {
   }
 
   @Test
+  void maxMessageSizeIsRabbitMqsKeyWithItsDefaultAndCeiling() throws IOException {
+    assertThat(BrokerConfig.defaults().maxMessageSize()).isEqualTo(134_217_728L);
+    assertThat(apply("max_message_size = 1048576\n").maxMessageSize()).isEqualTo(1_048_576L);
+    assertThat(apply("max_message_size = 536870912\n").maxMessageSize()).isEqualTo(536_870_912L);
+    assertThatThrownBy(() -> apply("max_message_size = 536870913\n")).isInstanceOf(IOException.class)
+        .hasMessageContaining("between 1 and 536870912");
+    assertThatThrownBy(() -> apply("max_message_size = 0\n")).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> apply("max_message_size = 1MB\n")).isInstanceOf(IOException.class);
+  }
+
+  @Test
   void refusesUnknownKeys() {
     assertThatThrownBy(() -> apply("no_such_key = 1\n")).isInstanceOf(IOException.class)
         .hasMessageContaining("unknown configuration key 'no_such_key'");

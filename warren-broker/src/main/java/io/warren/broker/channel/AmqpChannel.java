@@ -100,7 +100,7 @@ public final class AmqpChannel implements ConsumerOwner {
   private final VirtualHost vhost;
   private State state = State.OPEN;
 
-  private final ContentAssembler assembler = new ContentAssembler();
+  private final ContentAssembler assembler;
   private final RouteScratch routeScratch = new RouteScratch();
   private final ExchangeTraffic exchangeTraffic = new ExchangeTraffic();
   private final DeliverWriter deliverWriter;
@@ -166,6 +166,7 @@ public final class AmqpChannel implements ConsumerOwner {
     this.stats = MessageStats.owned();
     vhost.stats().adopt(stats);
     this.deliverWriter = new DeliverWriter(number);
+    this.assembler = new ContentAssembler(connection.maxMessageSize());
   }
 
   public int number() {

@@ -34,6 +34,9 @@ public interface ChannelSink {
 
   int frameMax();
 
+  /** The largest message body a publish may declare (max_message_size). */
+  long maxMessageSize();
+
   /** Whether the socket can take more output (false while the client is not reading). */
   boolean isWritable();
 

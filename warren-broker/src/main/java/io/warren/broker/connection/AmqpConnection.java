@@ -600,6 +600,11 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   }
 
   @Override
+  public long maxMessageSize() {
+    return broker.config().maxMessageSize();
+  }
+
+  @Override
   public boolean isWritable() {
     return writable;
   }
