@@ -39,6 +39,8 @@ while not stop:
     if got != body:
         sys.exit("canary got someone else's message")
     times.append(took)
+    if took > 50:
+        print("slow round %.1f ms at %.3f" % (took, time.time()), file=sys.stderr, flush=True)
     deadline = time.monotonic() + 0.2
     while not stop and time.monotonic() < deadline:
         conn.sleep(0.02)

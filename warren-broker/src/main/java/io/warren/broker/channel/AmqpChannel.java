@@ -5,6 +5,7 @@ import static io.warren.broker.auth.AccessControl.Kind.QUEUE;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
 import io.netty.util.internal.PlatformDependent;
 import io.warren.broker.AmqpException;
 import io.warren.broker.MessageStats;
@@ -81,6 +82,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -1062,7 +1064,7 @@ public final class AmqpChannel implements ConsumerOwner {
     inbox.offer(d);
     // A plain read first: while a drain is pending (most deliveries of a burst) no CAS is needed.
     if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
-      connection.eventLoop().execute(drainTask);
+      scheduleDrain();
     }
   }
 
@@ -1087,11 +1089,28 @@ public final class AmqpChannel implements ConsumerOwner {
     }
     connection.requestFlush();
     if (!inbox.isEmpty() && drainScheduled.compareAndSet(false, true)) {
-      connection.eventLoop().execute(drainTask);
+      scheduleDrain();
     }
     if (inboxWasFull && inboxWeight.get() < INBOX_LIMIT / 2) {
       inboxWasFull = false;
       redispatchConsumedQueues();
+    }
+  }
+
+  /**
+   * Runs {@link #drainTask} on the event loop. From another thread: as a task, which wakes the
+   * loop. From the loop itself, where a drain is continuing (or refilling the inbox it drains):
+   * as a task scheduled to run now, which Netty takes only after its next round of socket I/O.
+   * A task that keeps queuing its successor would otherwise hold the loop for Netty's whole
+   * task quantum (a second) while a consumer drains a deep queue, and every other connection
+   * on that loop would wait that long.
+   */
+  private void scheduleDrain() {
+    EventLoop loop = connection.eventLoop();
+    if (loop.inEventLoop()) {
+      loop.schedule(drainTask, 0, TimeUnit.NANOSECONDS);
+    } else {
+      loop.execute(drainTask);
     }
   }
 

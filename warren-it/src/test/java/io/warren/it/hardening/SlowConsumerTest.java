@@ -60,6 +60,28 @@ class SlowConsumerTest extends BrokerTestSupport {
   }
 
   @Test
+  void aFastConsumerDrainingADeepQueueLeavesTheBrokerServingOthers() throws Exception {
+    String queue = fillQueue("fast-drain");
+    try (Canary canary = Canary.start(connectionFactory()); MemoryProbe memory = MemoryProbe.start();
+        Connection c = connectionFactory().newConnection()) {
+      Thread.sleep(300); // the canary's first rounds, before the drain
+      Channel ch = c.createChannel();
+      java.util.concurrent.CountDownLatch all = new java.util.concurrent.CountDownLatch(MESSAGES);
+      ch.basicConsume(queue, true, new DefaultConsumer(ch) {
+        @Override
+        public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
+          all.countDown();
+        }
+      });
+      assertThat(all.await(60, TimeUnit.SECONDS)).as("all %d messages consumed", MESSAGES).isTrue();
+      Thread.sleep(300);
+      assertThat(memory.peakDirectBytes()).as("broker's network buffers").isLessThan(DIRECT_MEMORY_BOUND);
+      canary.assertHealthy();
+      assertThat(canary.worstRoundTripMillis()).as(canary.describe()).isLessThan(WORST_ROUND_TRIP_MS);
+    }
+  }
+
+  @Test
   void manualAckConsumerWithoutPrefetchThatStopsReadingLosesNothing() throws Exception {
     String queue = fillQueue("stalled-manual");
     try (Canary canary = Canary.start(connectionFactory()); MemoryProbe memory = MemoryProbe.start()) {
