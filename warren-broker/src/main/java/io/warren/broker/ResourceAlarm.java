@@ -3,6 +3,7 @@ package io.warren.broker;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.warren.broker.connection.AmqpConnection;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,7 +51,11 @@ abstract class ResourceAlarm {
   /** A check soon, on the alarm's own thread, outside the timer (any thread; after start). */
   final void checkSoon() {
     if (!stopped) {
-      executor.execute(this::check);
+      try {
+        executor.execute(this::check);
+      } catch (RejectedExecutionException stopping) {
+        // the broker is shutting down: no one left to block
+      }
     }
   }
 
