@@ -76,6 +76,7 @@ import io.warren.codec.method.TxRollback;
 import io.warren.codec.method.TxRollbackOk;
 import io.warren.codec.method.TxSelect;
 import io.warren.codec.method.TxSelectOk;
+import io.warren.store.StoreException;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -533,11 +534,13 @@ public final class AmqpChannel implements ConsumerOwner {
     BasicPublish publish = assembler.publish();
     Message message = new Message(publish.exchange(), publish.routingKey(), assembler.header(), assembler.body());
     assembler.reset();
-    connection.onPublished();
     try {
       route(publish, message);
     } catch (AmqpException e) {
       throw e.during(BasicPublish.CLASS_ID, BasicPublish.METHOD_ID);
+    } finally {
+      // after routing: a write that just failed for lack of space has raised the disk alarm
+      connection.onPublished();
     }
   }
 
@@ -593,13 +596,20 @@ public final class AmqpChannel implements ConsumerOwner {
   /** {@link #enqueueAll} outcome bits. */
   private static final int ENQUEUED = 1;
   private static final int PERSISTED = 2;
-  /** A queue refused the message (x-overflow reject-publish): the publisher gets basic.nack. */
+  /**
+   * A queue refused the message (x-overflow reject-publish), or could not write it to disk: the
+   * publisher gets basic.nack.
+   */
   private static final int REJECTED = 4;
+  /** A durable queue could not write the message to disk (disk full, I/O error). */
+  private static final int NOT_STORED = 8;
 
   /**
    * Enqueues a message on every queue it was routed to. A persistent message is encoded once
    * and written to the log of each durable queue. Returns {@link #ENQUEUED} if any queue took
-   * it and {@link #PERSISTED} if any log did (a confirm must then wait for the disk).
+   * it and {@link #PERSISTED} if any log did (a confirm must then wait for the disk). A queue
+   * that cannot write the message to its log does not take it ({@link #NOT_STORED}): the publisher
+   * is nacked rather than closed, and the disk alarm blocks it if the disk is full.
    */
   private int enqueueAll(Message message, List<AmqpQueue> queues) {
     boolean persistent = message.persistent();
@@ -613,8 +623,14 @@ public final class AmqpChannel implements ConsumerOwner {
           if (record == null) {
             record = MessageRecord.encode(ByteBufAllocator.DEFAULT, message);
           }
-          enqueued = q.offer(message, record);
-          outcome |= PERSISTED;
+          try {
+            enqueued = q.offer(message, record);
+            outcome |= PERSISTED;
+          } catch (StoreException e) {
+            connection.storeWriteFailed(e, record.readableBytes());
+            enqueued = AmqpQueue.REJECTED;
+            outcome |= NOT_STORED;
+          }
         } else {
           enqueued = q.offer(message, null);
         }
@@ -759,9 +775,11 @@ public final class AmqpChannel implements ConsumerOwner {
       throw AmqpException.preconditionFailed("channel is not transactional");
     }
     boolean persisted = false;
+    boolean notStored = false;
     for (TxBuffer.PendingPublish p : tx.publishes) {
       int outcome = enqueueAll(p.message(), p.queues());
       persisted |= (outcome & PERSISTED) != 0;
+      notStored |= (outcome & NOT_STORED) != 0;
       boolean enqueued = (outcome & ENQUEUED) != 0;
       if (!enqueued && p.publish().mandatory()) {
         // no queue matched, or every queue it matched was deleted before the commit
@@ -779,9 +797,18 @@ public final class AmqpChannel implements ConsumerOwner {
     tx.clear();
     settle(acked);
     requeueAll(requeued);
+    if (notStored) {
+      // a transaction has no nack: the publisher must not be told its messages were committed
+      throw AmqpException.internalError("the broker could not store the transaction's messages");
+    }
     if (persisted) {
       // commit-ok promises the persistent messages are on disk
       connection.syncStore(failure -> {
+        if (failure != null) {
+          connection.connectionError(
+              AmqpException.internalError("the broker could not store the transaction's messages"));
+          return;
+        }
         send(new TxCommitOk());
         connection.requestFlush();
       });

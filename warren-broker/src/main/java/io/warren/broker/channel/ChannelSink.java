@@ -61,6 +61,12 @@ public interface ChannelSink {
    */
   void syncStore(Consumer<StoreException> onDurable);
 
+  /**
+   * Writing a message of {@code bytes} to the store failed (the channel nacks it): out of space,
+   * the disk alarm goes on, and this connection blocks at its next {@link #onPublished()}.
+   */
+  void storeWriteFailed(StoreException failure, long bytes);
+
   /** A message was published on this connection (it may now have to block, see resource alarms). */
   void onPublished();
 

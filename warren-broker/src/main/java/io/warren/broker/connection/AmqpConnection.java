@@ -135,7 +135,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
       connectionError(e);
     } catch (RuntimeException e) {
       LOG.error("internal error on connection {}", this, e);
-      connectionError(AmqpException.internalError("%s", e.toString()));
+      connectionError(internalError(e));
     } finally {
       ReferenceCountUtil.release(msg);
     }
@@ -147,6 +147,17 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         updateReading();
       }
     }
+  }
+
+  /**
+   * What the client is told of a failure inside the broker: never the exception's text, which
+   * names classes and the data folder's files (those are in the broker's log).
+   */
+  private static AmqpException internalError(RuntimeException e) {
+    if (e instanceof io.warren.store.StoreException s && s.isOutOfSpace()) {
+      return AmqpException.internalError("the broker's disk is full");
+    }
+    return AmqpException.internalError("internal error, see the broker's log");
   }
 
   @Override
@@ -667,6 +678,11 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     } else {
       decoder.resume();
     }
+  }
+
+  @Override
+  public void storeWriteFailed(io.warren.store.StoreException failure, long bytes) {
+    broker.storeWriteFailed(failure, bytes);
   }
 
   @Override

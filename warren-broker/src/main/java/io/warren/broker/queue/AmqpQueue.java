@@ -6,6 +6,7 @@ import io.warren.broker.message.Message;
 import io.warren.broker.message.PropertyFlags;
 import io.warren.store.QueueLog;
 import io.warren.store.RecoveryReport;
+import io.warren.store.StoreException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,8 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   private MessagePaging paging;
   /** Where transient messages of a deep queue wait, opened on first need; null until then. */
   private QueueLog scratchLog;
+  /** The last ack write failed; logged once until one succeeds again. Guarded by lock. */
+  private boolean ackWriteFailing;
   private final ReadyList ready = new ReadyList();
   private final ArrayList<Consumer> consumers = new ArrayList<>();
   private int nextConsumer;
@@ -184,6 +187,8 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
    * encoded form when it is persistent; a durable queue appends it to its log before anything
    * else can happen to the message. Returns {@link #ENQUEUED}, {@link #REJECTED} when the queue
    * is full and refuses new messages, or {@link #GONE}.
+   *
+   * @throws StoreException if the log could not take the record (disk full): the queue is as before
    */
   public int offer(Message message, ByteBuf record) {
     lock.lock();
@@ -197,14 +202,16 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
         }
         return REJECTED;
       }
+      // first, so that a failed write leaves nothing behind
+      long position = record != null && log != null ? log.append(record) : -1;
       QueueEntry entry = new QueueEntry(this, message, nextSequence++);
       if (Expiry.applies(expiry, message)) {
         setDeadlineLocked(entry);
       }
       stats.onPublish();
       boolean deep = ready.size() >= IN_MEMORY_MESSAGES;
-      if (record != null && log != null) {
-        entry.setPosition(log.append(record));
+      if (position >= 0) {
+        entry.setPosition(position);
         if (deep) {
           entry.pageOut();
         }
@@ -511,7 +518,7 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
         if (entry.inScratchLog()) {
           record = scratchLog.read(entry.position());
           entry.pageIn(paging.decode(record));
-          scratchLog.ack(entry.position());
+          ackInLog(scratchLog, entry.position());
           entry.leaveScratch();
         } else {
           record = log.read(entry.position());
@@ -537,9 +544,27 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
       return;
     }
     if (e.inScratchLog()) {
-      scratchLog.ack(e.position());
+      ackInLog(scratchLog, e.position());
     } else if (log != null) {
-      log.ack(e.position());
+      ackInLog(log, e.position());
+    }
+  }
+
+  /**
+   * Records that a message left the queue. If the ack cannot be written (disk full), the message
+   * is gone all the same in this process and may only come back after a restart: never a reason
+   * to fail the consumer that acked, who frees the space a full disk needs.
+   */
+  private void ackInLog(QueueLog target, long position) {
+    try {
+      target.ack(position);
+      ackWriteFailing = false;
+    } catch (StoreException e) {
+      if (!ackWriteFailing) {
+        ackWriteFailing = true;
+        LOG.warn("{}: could not record acks on disk ({}); those messages may be delivered again after a restart",
+            this, e.getMessage());
+      }
     }
   }
 
@@ -551,6 +576,9 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
     ByteBuf record = paging.encode(entry.message());
     try {
       entry.pageOutToScratch(scratchLog.append(record));
+    } catch (StoreException e) {
+      // the disk is full: the message stays in memory, where the memory alarm watches it
+      LOG.debug("{}: could not page a message out ({})", this, e.getMessage());
     } finally {
       record.release();
     }
