@@ -20,11 +20,19 @@ import picocli.CommandLine.Option;
  * The {@code warren} command: reads flags and an optional rabbitmq.conf-style file, locks the
  * data folder, starts the broker and stops it cleanly on SIGTERM/SIGINT.
  */
-@Command(name = "warren", mixinStandardHelpOptions = true, version = "Warren 0.1.0",
+@Command(name = "warren", mixinStandardHelpOptions = true, versionProvider = WarrenServer.Version.class,
     description = "Starts Warren, an AMQP 0-9-1 broker with RabbitMQ's behaviour.")
 public final class WarrenServer implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(WarrenServer.class);
+
+  /** {@code --version}: the build's version, as the server property and the management API report it. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"Warren " + io.warren.broker.WarrenVersion.current()};
+    }
+  }
 
   @Option(names = "--port", paramLabel = "N", description = "AMQP port (default: 5672, or the config file's)")
   Integer port;
