@@ -8,6 +8,7 @@ import io.netty.util.ResourceLeakDetector;
 import io.warren.management.PrometheusServer;
 import io.warren.management.http.HttpLimits;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -80,14 +81,17 @@ public final class WarrenServer implements Callable<Integer> {
     int metricsPort = PrometheusServer.DEFAULT_PORT;
     ManagementSettings managementSettings = ManagementSettings.DEFAULTS;
     HttpLimits prometheusLimits = HttpLimits.DEFAULTS;
+    Map<String, String> logSettings = Map.of();
     if (configFile != null) {
       ConfigFile file = ConfigFile.read(configFile);
+      logSettings = file.logSettings();
       config = file.applyTo(config);
       httpPort = orDefault(file.intValue("management.tcp.port"), httpPort);
       metricsPort = orDefault(file.intValue("prometheus.tcp.port"), metricsPort);
       managementSettings = file.managementSettings();
       prometheusLimits = file.prometheusLimits();
     }
+    Logging.configure(logSettings);
     httpPort = orDefault(managementPort, httpPort);
     metricsPort = orDefault(prometheusPort, metricsPort);
     if (port != null) {
