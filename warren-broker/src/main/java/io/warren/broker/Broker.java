@@ -94,19 +94,11 @@ public final class Broker implements BrokerContext {
     this.config = config;
   }
 
-  /** Creates the data folder and default user/vhost, then binds the AMQP port. */
+  /** Opens the data folder (if any), creates the default user/vhost, then binds the AMQP port. */
   public synchronized void start() {
     long started = System.nanoTime();
-    try {
-      Files.createDirectories(config.dataDir());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create data folder " + config.dataDir(), e);
-    }
-    store = MessageStore.open(config.dataDir(), StoreOptions.defaults());
-    DurableDefinitions definitions = new DurableDefinitions(store);
-    vhosts.setPersistence(definitions);
-    DefinitionsRecovery.Summary recovered = DefinitionsRecovery.restore(definitions, this.definitions, vhosts, store);
-    this.definitions.recordTo(definitions);
+    DefinitionsRecovery.Summary recovered = config.inMemory()
+        ? new DefinitionsRecovery.Summary(0, 0, 0, 0, 0) : openStore();
     if (recovered.users() == 0) {
       // As RabbitMQ: the default user and vhost are created on first start only, so an
       // operator who deletes guest does not see it come back.
@@ -156,14 +148,36 @@ public final class Broker implements BrokerContext {
           + e.getMessage(), e);
     }
     port = ((InetSocketAddress) listener.localAddress()).getPort();
-    diskMonitor = new DiskMonitor(store, this, config.diskFreeLimit());
-    diskMonitor.start(acceptorGroup.next());
+    if (store != null) {
+      diskMonitor = new DiskMonitor(store, this, config.diskFreeLimit());
+      diskMonitor.start(acceptorGroup.next());
+    }
     memoryMonitor = new MemoryMonitor(this, config.effectiveMemoryLimit());
     memoryMonitor.start(acceptorGroup.next());
     LOG.info("Warren started on {}:{} ({}, data in {}) in {} ms; recovered {} exchanges, {} queues, {} bindings, "
-        + "{} messages", config.bindAddress(), port, epoll ? "epoll" : "nio", config.dataDir().toAbsolutePath(),
+        + "{} messages", config.bindAddress(), port, epoll ? "epoll" : "nio", config.inMemory() ? "memory only"
+        : config.dataDir().toAbsolutePath(),
         (System.nanoTime() - started) / 1_000_000, recovered.exchanges(), recovered.queues(), recovered.bindings(),
         recovered.messages());
+  }
+
+  /**
+   * Opens the data folder, restores durable definitions and messages from it and records
+   * changes there from now on. Not called for a broker without a data folder: its vhosts keep
+   * {@link io.warren.broker.vhost.Persistence#NONE}, so durable declares work but nothing outlives it.
+   */
+  private DefinitionsRecovery.Summary openStore() {
+    try {
+      Files.createDirectories(config.dataDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create data folder " + config.dataDir(), e);
+    }
+    store = MessageStore.open(config.dataDir(), StoreOptions.defaults());
+    DurableDefinitions durable = new DurableDefinitions(store);
+    vhosts.setPersistence(durable);
+    DefinitionsRecovery.Summary recovered = DefinitionsRecovery.restore(durable, this.definitions, vhosts, store);
+    this.definitions.recordTo(durable);
+    return recovered;
   }
 
   /** The port the AMQP listener is bound to (useful after starting on port 0). */

@@ -41,6 +41,17 @@ final class ConfigFile {
     return new ConfigFile(values);
   }
 
+  /** The log.* settings present (see {@link Logging}). */
+  Map<String, String> logSettings() {
+    Map<String, String> log = new LinkedHashMap<>();
+    for (String key : Logging.KEYS) {
+      if (values.containsKey(key)) {
+        log.put(key, values.get(key));
+      }
+    }
+    return log;
+  }
+
   /** An integer setting that is not the broker's (management.tcp.port ...), or null if absent. */
   Integer intValue(String key) throws IOException {
     String v = values.get(key);
@@ -158,6 +169,8 @@ final class ConfigFile {
             "management.tcp.idle_timeout", "management.tcp.inactivity_timeout", "management.http_max_body_size",
             "management.csp.policy", "management.headers.frame_options", "management.headers.content_type_options",
             "prometheus.tcp.request_timeout", "prometheus.tcp.idle_timeout", "prometheus.tcp.inactivity_timeout" -> c;
+        case "log.file", "log.dir", "log.file.level", "log.console", "log.console.level", "log.file.rotation.size",
+            "log.file.rotation.count" -> c; // see Logging
         default -> throw new IOException("unknown configuration key '" + e.getKey() + "'");
       };
     }

@@ -8,6 +8,7 @@ import io.netty.util.ResourceLeakDetector;
 import io.warren.management.PrometheusServer;
 import io.warren.management.http.HttpLimits;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -20,11 +21,19 @@ import picocli.CommandLine.Option;
  * The {@code warren} command: reads flags and an optional rabbitmq.conf-style file, locks the
  * data folder, starts the broker and stops it cleanly on SIGTERM/SIGINT.
  */
-@Command(name = "warren", mixinStandardHelpOptions = true, version = "Warren 0.1.0",
+@Command(name = "warren", mixinStandardHelpOptions = true, versionProvider = WarrenServer.Version.class,
     description = "Starts Warren, an AMQP 0-9-1 broker with RabbitMQ's behaviour.")
 public final class WarrenServer implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(WarrenServer.class);
+
+  /** {@code --version}: the build's version, as the server property and the management API report it. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"Warren " + io.warren.broker.WarrenVersion.current()};
+    }
+  }
 
   @Option(names = "--port", paramLabel = "N", description = "AMQP port (default: 5672, or the config file's)")
   Integer port;
@@ -72,14 +81,17 @@ public final class WarrenServer implements Callable<Integer> {
     int metricsPort = PrometheusServer.DEFAULT_PORT;
     ManagementSettings managementSettings = ManagementSettings.DEFAULTS;
     HttpLimits prometheusLimits = HttpLimits.DEFAULTS;
+    Map<String, String> logSettings = Map.of();
     if (configFile != null) {
       ConfigFile file = ConfigFile.read(configFile);
+      logSettings = file.logSettings();
       config = file.applyTo(config);
       httpPort = orDefault(file.intValue("management.tcp.port"), httpPort);
       metricsPort = orDefault(file.intValue("prometheus.tcp.port"), metricsPort);
       managementSettings = file.managementSettings();
       prometheusLimits = file.prometheusLimits();
     }
+    Logging.configure(logSettings);
     httpPort = orDefault(managementPort, httpPort);
     metricsPort = orDefault(prometheusPort, metricsPort);
     if (port != null) {

@@ -687,7 +687,12 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
 
   @Override
   public void syncStore(java.util.function.Consumer<io.warren.store.StoreException> onDurable) {
-    broker.store().sync(failure -> ctx.executor().execute(() -> onDurable.accept(failure)));
+    io.warren.store.MessageStore store = broker.store();
+    if (store == null) { // no data folder: nothing to wait for
+      ctx.executor().execute(() -> onDurable.accept(null));
+      return;
+    }
+    store.sync(failure -> ctx.executor().execute(() -> onDurable.accept(failure)));
   }
 
   /** Bytes received so far (RabbitMQ's recv_oct). */
