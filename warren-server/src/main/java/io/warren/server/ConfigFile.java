@@ -52,6 +52,16 @@ final class ConfigFile {
     }
   }
 
+  /** A setting's text, or null if absent. */
+  String value(String key) {
+    return values.get(key);
+  }
+
+  /** Whether any key starts with {@code prefix}. */
+  boolean hasKeyStartingWith(String prefix) {
+    return values.keySet().stream().anyMatch(k -> k.startsWith(prefix));
+  }
+
   /** A number between 0 and 1, such as vm_memory_high_watermark.relative's 0.4. */
   private static double fraction(String key, String v) throws IOException {
     try {
@@ -88,14 +98,19 @@ final class ConfigFile {
         case "tcp_listen_options.send_timeout" -> c.withSendTimeout(Duration.ofMillis(Long.parseLong(v)));
         // read by the server through intValue(): the broker itself serves no HTTP
         case "management.tcp.port", "prometheus.tcp.port" -> c;
-        default -> throw new IOException("unknown configuration key '" + e.getKey() + "'");
+        default -> {
+          if (MqttConfig.KEYS.contains(e.getKey())) {
+            yield c; // read by the server through MqttConfig
+          }
+          throw new IOException("unknown configuration key '" + e.getKey() + "'");
+        }
       };
     }
     return c;
   }
 
   /** "5672" or "127.0.0.1:5672" or "[::1]:5672". */
-  private static BrokerConfig applyListener(BrokerConfig c, String v) {
+  static BrokerConfig applyListener(BrokerConfig c, String v) {
     int colon = v.lastIndexOf(':');
     if (colon < 0) {
       return c.withPort(Integer.parseInt(v));

@@ -5,6 +5,7 @@ import io.warren.broker.BrokerConfig;
 import io.warren.management.ManagementServer;
 import io.netty.util.ResourceLeakDetector;
 import io.warren.management.PrometheusServer;
+import io.warren.mqtt.MqttServer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -41,6 +42,11 @@ public final class WarrenServer implements Callable<Integer> {
       description = "Prometheus /metrics port (default: 15692; 0 picks a free port; -1 turns it off)")
   Integer prometheusPort;
 
+  @Option(names = "--mqtt-port", paramLabel = "N",
+      description = "MQTT port; turns MQTT on (default: off, or 1883 if the config file has mqtt.* keys; "
+          + "0 picks a free port; -1 turns it off)")
+  Integer mqttPort;
+
   @Option(names = "--io-threads", paramLabel = "N",
       description = "network event-loop threads (default: one per two cores)")
   Integer ioThreads;
@@ -68,8 +74,9 @@ public final class WarrenServer implements Callable<Integer> {
     BrokerConfig config = BrokerConfig.defaults();
     int httpPort = ManagementServer.DEFAULT_PORT;
     int metricsPort = PrometheusServer.DEFAULT_PORT;
+    ConfigFile file = null;
     if (configFile != null) {
-      ConfigFile file = ConfigFile.read(configFile);
+      file = ConfigFile.read(configFile);
       config = file.applyTo(config);
       httpPort = orDefault(file.intValue("management.tcp.port"), httpPort);
       metricsPort = orDefault(file.intValue("prometheus.tcp.port"), metricsPort);
@@ -88,6 +95,9 @@ public final class WarrenServer implements Callable<Integer> {
     if (ioThreads != null) {
       config = config.withIoThreads(ioThreads);
     }
+    MqttConfig.Listener mqtt = MqttConfig.read(file, config.bindAddress());
+    boolean mqttOn = mqttPort != null ? mqttPort >= 0 : mqtt.enabled();
+    int mqttListenPort = mqttPort != null && mqttPort >= 0 ? mqttPort : mqtt.port();
 
     try {
       // The store locks the data folder: a second broker on it fails here with a clear message.
@@ -95,21 +105,30 @@ public final class WarrenServer implements Callable<Integer> {
       broker.start();
       ManagementServer management = null;
       PrometheusServer prometheus = null;
+      MqttServer mqttServer = null;
       try {
         management = httpPort < 0 ? null : ManagementServer.start(broker, config.bindAddress(), httpPort);
         prometheus = metricsPort < 0 ? null : PrometheusServer.start(broker, config.bindAddress(), metricsPort);
+        mqttServer = mqttOn ? MqttServer.start(broker, mqtt.bindAddress(), mqttListenPort, mqtt.settings()) : null;
       } catch (RuntimeException e) {
         if (management != null) {
           management.close();
+        }
+        if (prometheus != null) {
+          prometheus.close();
         }
         broker.stop();
         throw e;
       }
       ManagementServer managementToStop = management;
       PrometheusServer prometheusToStop = prometheus;
+      MqttServer mqttToStop = mqttServer;
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         LOG.info("stopping Warren");
+        if (mqttToStop != null) {
+          mqttToStop.close();
+        }
         if (managementToStop != null) {
           managementToStop.close();
         }
