@@ -99,8 +99,8 @@ final class ConfigFile {
         // read by the server through intValue(): the broker itself serves no HTTP
         case "management.tcp.port", "prometheus.tcp.port" -> c;
         default -> {
-          if (MqttConfig.KEYS.contains(e.getKey())) {
-            yield c; // read by the server through MqttConfig
+          if (MqttConfig.KEYS.contains(e.getKey()) || StompConfig.KEYS.contains(e.getKey())) {
+            yield c; // read by the server through MqttConfig and StompConfig
           }
           throw new IOException("unknown configuration key '" + e.getKey() + "'");
         }
