@@ -115,6 +115,16 @@ final class ConfigFile {
     return v;
   }
 
+  /** A setting's text, or null if absent. */
+  String value(String key) {
+    return values.get(key);
+  }
+
+  /** Whether any key starts with {@code prefix}. */
+  boolean hasKeyStartingWith(String prefix) {
+    return values.keySet().stream().anyMatch(k -> k.startsWith(prefix));
+  }
+
   /** A number between 0 and 1, such as vm_memory_high_watermark.relative's 0.4. */
   private static double fraction(String key, String v) throws IOException {
     try {
@@ -171,14 +181,19 @@ final class ConfigFile {
             "prometheus.tcp.request_timeout", "prometheus.tcp.idle_timeout", "prometheus.tcp.inactivity_timeout" -> c;
         case "log.file", "log.dir", "log.file.level", "log.console", "log.console.level", "log.file.rotation.size",
             "log.file.rotation.count" -> c; // see Logging
-        default -> throw new IOException("unknown configuration key '" + e.getKey() + "'");
+        default -> {
+          if (MqttConfig.KEYS.contains(e.getKey()) || StompConfig.KEYS.contains(e.getKey())) {
+            yield c; // read by the server through MqttConfig and StompConfig
+          }
+          throw new IOException("unknown configuration key '" + e.getKey() + "'");
+        }
       };
     }
     return c;
   }
 
   /** "5672" or "127.0.0.1:5672" or "[::1]:5672". */
-  private static BrokerConfig applyListener(BrokerConfig c, String v) {
+  static BrokerConfig applyListener(BrokerConfig c, String v) {
     int colon = v.lastIndexOf(':');
     if (colon < 0) {
       return c.withPort(Integer.parseInt(v));

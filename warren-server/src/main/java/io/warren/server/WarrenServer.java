@@ -7,6 +7,8 @@ import io.warren.management.ManagementSettings;
 import io.netty.util.ResourceLeakDetector;
 import io.warren.management.PrometheusServer;
 import io.warren.management.http.HttpLimits;
+import io.warren.mqtt.MqttServer;
+import io.warren.stomp.StompServer;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -52,6 +54,16 @@ public final class WarrenServer implements Callable<Integer> {
       description = "Prometheus /metrics port (default: 15692; 0 picks a free port; -1 turns it off)")
   Integer prometheusPort;
 
+  @Option(names = "--mqtt-port", paramLabel = "N",
+      description = "MQTT port; turns MQTT on (default: off, or 1883 if the config file has mqtt.* keys; "
+          + "0 picks a free port; -1 turns it off)")
+  Integer mqttPort;
+
+  @Option(names = "--stomp-port", paramLabel = "N",
+      description = "STOMP port; turns STOMP on (default: off, or 61613 if the config file has stomp.* keys; "
+          + "0 picks a free port; -1 turns it off)")
+  Integer stompPort;
+
   @Option(names = "--io-threads", paramLabel = "N",
       description = "network event-loop threads (default: one per two cores)")
   Integer ioThreads;
@@ -82,8 +94,9 @@ public final class WarrenServer implements Callable<Integer> {
     ManagementSettings managementSettings = ManagementSettings.DEFAULTS;
     HttpLimits prometheusLimits = HttpLimits.DEFAULTS;
     Map<String, String> logSettings = Map.of();
+    ConfigFile file = null;
     if (configFile != null) {
-      ConfigFile file = ConfigFile.read(configFile);
+      file = ConfigFile.read(configFile);
       logSettings = file.logSettings();
       config = file.applyTo(config);
       httpPort = orDefault(file.intValue("management.tcp.port"), httpPort);
@@ -106,6 +119,12 @@ public final class WarrenServer implements Callable<Integer> {
     if (ioThreads != null) {
       config = config.withIoThreads(ioThreads);
     }
+    MqttConfig.Listener mqtt = MqttConfig.read(file, config.bindAddress());
+    boolean mqttOn = mqttPort != null ? mqttPort >= 0 : mqtt.enabled();
+    int mqttListenPort = mqttPort != null && mqttPort >= 0 ? mqttPort : mqtt.port();
+    StompConfig.Listener stomp = StompConfig.read(file, config.bindAddress());
+    boolean stompOn = stompPort != null ? stompPort >= 0 : stomp.enabled();
+    int stompListenPort = stompPort != null && stompPort >= 0 ? stompPort : stomp.port();
 
     try {
       // The store locks the data folder: a second broker on it fails here with a clear message.
@@ -113,23 +132,41 @@ public final class WarrenServer implements Callable<Integer> {
       broker.start();
       ManagementServer management = null;
       PrometheusServer prometheus = null;
+      MqttServer mqttServer = null;
+      StompServer stompServer = null;
       try {
         management = httpPort < 0 ? null : ManagementServer.start(broker, config.bindAddress(), httpPort,
             managementSettings);
         prometheus = metricsPort < 0 ? null : PrometheusServer.start(broker, config.bindAddress(), metricsPort,
             prometheusLimits);
+        mqttServer = mqttOn ? MqttServer.start(broker, mqtt.bindAddress(), mqttListenPort, mqtt.settings()) : null;
+        stompServer = stompOn ? StompServer.start(broker, stomp.bindAddress(), stompListenPort, stomp.settings()) : null;
       } catch (RuntimeException e) {
+        if (mqttServer != null) {
+          mqttServer.close();
+        }
         if (management != null) {
           management.close();
+        }
+        if (prometheus != null) {
+          prometheus.close();
         }
         broker.stop();
         throw e;
       }
       ManagementServer managementToStop = management;
       PrometheusServer prometheusToStop = prometheus;
+      MqttServer mqttToStop = mqttServer;
+      StompServer stompToStop = stompServer;
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         LOG.info("stopping Warren");
+        if (mqttToStop != null) {
+          mqttToStop.close();
+        }
+        if (stompToStop != null) {
+          stompToStop.close();
+        }
         if (managementToStop != null) {
           managementToStop.close();
         }
