@@ -177,6 +177,27 @@ class PriorityQueueTest extends BrokerTestSupport {
   }
 
   @Test
+  void shouldOrderEveryPriorityOfAQueueWith255Levels() throws Exception {
+    // RabbitMQ's Java client suite, PriorityQueues#maxAllowedPriority, in full
+    Channel ch = openChannel();
+    String q = priorityQueue(ch, 255, Map.of());
+    ch.confirmSelect();
+    for (int p = 1; p <= 255; p++) {
+      publish(ch, q, "p" + p, p);
+    }
+    ch.waitForConfirmsOrDie(5_000);
+
+    Deliveries deliveries = new Deliveries(ch);
+    ch.basicConsume(q, true, deliveries);
+    List<Integer> priorities = deliveries.next(255).stream().map(d -> d.properties().getPriority()).toList();
+    List<Integer> expected = new ArrayList<>();
+    for (int p = 255; p >= 1; p--) {
+      expected.add(p);
+    }
+    assertThat(priorities).isEqualTo(expected);
+  }
+
+  @Test
   void shouldTreatMaxPriorityZeroAsOneLevel() throws Exception {
     Channel ch = openChannel();
     String q = priorityQueue(ch, 0, Map.of());
