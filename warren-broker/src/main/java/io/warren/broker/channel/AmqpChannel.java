@@ -304,8 +304,10 @@ public final class AmqpChannel implements ConsumerOwner {
    */
   public void release() {
     assembler.reset();
+    List<AmqpQueue> consumedQueues = new ArrayList<>(consumers.size());
     for (Consumer c : consumers.values()) {
       c.queue().removeConsumer(c);
+      consumedQueues.add(c.queue());
     }
     consumers.clear();
     replyTo.release();
@@ -318,8 +320,13 @@ public final class AmqpChannel implements ConsumerOwner {
       unacked.restore(pending);
       tx = null;
     }
+    // Deliveries never written go back first, then the unacked ones, and only then do the
+    // queues dispatch again: a single active consumer's successor gets them all in order.
+    returnUnwritten();
     requeueAll(unackedAsList());
-    drainInbox();
+    for (AmqpQueue q : consumedQueues) {
+      q.dispatch();
+    }
     exchangeTraffic.flush();
     vhost.stats().retire(stats);
   }
@@ -893,6 +900,9 @@ public final class AmqpChannel implements ConsumerOwner {
     if (!m.noWait()) {
       send(new BasicCancelOk(m.consumerTag()));
     }
+    if (consumer != null && consumer.queue().isSingleActiveConsumer()) {
+      consumer.queue().dispatch(); // the next consumer may have become the active one
+    }
   }
 
   private void onBasicGet(BasicGet m) {
@@ -1141,11 +1151,15 @@ public final class AmqpChannel implements ConsumerOwner {
     }
   }
 
-  private void drainInbox() {
+  /** The channel is closing: what the inbox still holds goes back to its queues, unchanged. */
+  private void returnUnwritten() {
     Delivery d;
     while ((d = inbox.poll()) != null) {
       inboxWeight.addAndGet(-weight(d.entry));
-      write(d);
+      if (d.consumer != null) {
+        returnCredit(d);
+        d.consumer.queue().putBack(d.entry, !d.consumer.noAck(), false);
+      }
     }
   }
 

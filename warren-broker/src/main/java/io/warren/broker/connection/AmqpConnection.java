@@ -467,7 +467,9 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   private void onFrameError(FrameException e) {
     if (state != State.OPEN || e.action() == FrameException.Action.DROP) {
       // RabbitMQ sends nothing before connection.open, nor when its reader crashes.
-      LOG.info("closing connection {}: {}", this, e);
+      // the text, not the exception: SLF4J takes a trailing Throwable as the stack trace to
+      // print, and would leave the second {} unfilled
+      LOG.info("closing connection {}: {}", this, e.getMessage());
       closeNow();
       return;
     }

@@ -61,9 +61,12 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   private QueueLog scratchLog;
   /** The last ack write failed; logged once until one succeeds again. Guarded by lock. */
   private boolean ackWriteFailing;
-  private final ReadyList ready = new ReadyList();
-  private final ArrayList<Consumer> consumers = new ArrayList<>();
-  private int nextConsumer;
+  /** FIFO, or by priority with x-max-priority; see {@link ReadyList#forArguments}. */
+  private final ReadyList ready;
+  /** Non-null for a priority queue: gives each new entry its level. */
+  private final PriorityReadyList priorities;
+  /** Round-robin, or single active consumer; see {@link ConsumerList#forArguments}. */
+  private final ConsumerList consumers;
   private int unacked;
   private long nextSequence;
   private boolean hadConsumer;
@@ -94,6 +97,9 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
     // not Map.copyOf: a field table may hold void (null) values, which RabbitMQ accepts
     this.arguments = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(arguments));
     this.owner = owner;
+    this.ready = ReadyList.forArguments(arguments);
+    this.priorities = ready instanceof PriorityReadyList p ? p : null;
+    this.consumers = ConsumerList.forArguments(arguments);
     this.limits = QueueLimits.from(arguments);
     this.expiry = Expiry.from(arguments);
     this.deadLetterer = DeadLetterer.from(this, arguments, owner);
@@ -157,6 +163,10 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
         long arrival = paging.arrivedAt(record); // before decode, which reads the record through
         QueueEntry entry = new QueueEntry(this, keepInMemory ? paging.decode(record) : null, nextSequence++);
         entry.setPosition(position);
+        if (priorities != null) {
+          int priority = keepInMemory ? entry.message().header().priority() : paging.header(record).priority();
+          entry.setPriority(priorities.levelOf(priority));
+        }
         entry.markRedelivered();
         restoreDeadlineLocked(entry, record, arrival < 0 ? now : arrival);
         ready.add(entry);
@@ -205,6 +215,9 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
       // first, so that a failed write leaves nothing behind
       long position = record != null && log != null ? log.append(record) : -1;
       QueueEntry entry = new QueueEntry(this, message, nextSequence++);
+      if (priorities != null) {
+        entry.setPriority(priorities.levelOf(message.header().priority()));
+      }
       if (Expiry.applies(expiry, message)) {
         setDeadlineLocked(entry);
       }
@@ -391,18 +404,7 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   public void addConsumer(Consumer consumer) throws ExclusiveConsumerConflict {
     lock.lock();
     try {
-      if (!consumers.isEmpty() && (consumer.exclusive() || consumers.get(0).exclusive())) {
-        throw new ExclusiveConsumerConflict();
-      }
-      // kept sorted by priority, highest first; equal priorities in arrival order
-      int at = consumers.size();
-      while (at > 0 && consumers.get(at - 1).priority() < consumer.priority()) {
-        at--;
-      }
-      consumers.add(at, consumer);
-      if (at < nextConsumer) {
-        nextConsumer++;
-      }
+      consumers.add(consumer);
       hadConsumer = true;
     } finally {
       lock.unlock();
@@ -417,13 +419,8 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
     boolean autoDeleteNow;
     lock.lock();
     try {
-      int i = consumers.indexOf(consumer);
-      if (i < 0) {
+      if (!consumers.remove(consumer)) {
         return;
-      }
-      consumers.remove(i);
-      if (nextConsumer > i) {
-        nextConsumer--;
       }
       if (lease != null) {
         lease.renew(); // the lease starts again when the last consumer goes
@@ -619,6 +616,15 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
    * closed before the write): it goes back unchanged, not marked redelivered.
    */
   public void putBack(QueueEntry entry, boolean countedAsUnacked) {
+    putBack(entry, countedAsUnacked, true);
+  }
+
+  /**
+   * {@link #putBack(QueueEntry, boolean)}, dispatching again only if {@code dispatchNow}: a
+   * closing channel returns all it holds before the queue dispatches, so that a successor
+   * (single active consumer) receives the messages in their order.
+   */
+  public void putBack(QueueEntry entry, boolean countedAsUnacked, boolean dispatchNow) {
     lock.lock();
     try {
       if (countedAsUnacked) {
@@ -628,7 +634,9 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
         return;
       }
       ready.requeue(new ArrayList<>(List.of(entry)));
-      dispatchLocked();
+      if (dispatchNow) {
+        dispatchLocked();
+      }
     } finally {
       unlockAndDeadLetter();
     }
@@ -668,8 +676,7 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
         paging.deleteScratchLog(scratchLog);
         scratchLog = null;
       }
-      cancelled = new ArrayList<>(consumers);
-      consumers.clear();
+      cancelled = consumers.clear();
     } finally {
       lock.unlock();
     }
@@ -735,16 +742,34 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
     }
   }
 
-  public List<Consumer> consumers() {
+  /**
+   * With x-single-active-consumer, the consumer that receives the queue's messages (the
+   * management API's single_active_consumer_tag); null otherwise or while there is none.
+   */
+  public Consumer singleActiveConsumer() {
     lock.lock();
     try {
-      return List.copyOf(consumers);
+      return consumers.singleActive();
     } finally {
       lock.unlock();
     }
   }
 
-  /** Round-robin: each message goes to the next consumer after the previous one that has credit. */
+  /** Whether the queue was declared with x-single-active-consumer = true. */
+  public boolean isSingleActiveConsumer() {
+    return consumers instanceof SingleActiveConsumers;
+  }
+
+  public List<Consumer> consumers() {
+    lock.lock();
+    try {
+      return consumers.snapshot();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Each ready message goes to the consumer the {@link ConsumerList} picks, while one has credit. */
   private void dispatchLocked() {
     dispatchToConsumersLocked();
     if (expiry != null) {
@@ -755,7 +780,7 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   private void dispatchToConsumersLocked() {
     int n = consumers.size();
     while (n > 0 && !ready.isEmpty()) {
-      Consumer consumer = nextConsumerWithCredit();
+      Consumer consumer = consumers.nextWithCredit();
       if (consumer == null) {
         return;
       }
@@ -775,39 +800,6 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
         dropExpiredLocked(); // as RabbitMQ: what expired behind a delivered message goes now
       }
     }
-  }
-
-  /**
-   * Round-robin among the highest-priority consumers that have credit; a lower priority gets a
-   * message only when every higher one is full (RabbitMQ's consumer priorities). Without
-   * x-priority all consumers form one group and this is plain round-robin.
-   */
-  private Consumer nextConsumerWithCredit() {
-    int n = consumers.size();
-    int groupStart = 0;
-    while (groupStart < n) {
-      int priority = consumers.get(groupStart).priority();
-      int groupEnd = n;
-      if (consumers.get(n - 1).priority() != priority) {
-        groupEnd = groupStart + 1;
-        while (consumers.get(groupEnd).priority() == priority) {
-          groupEnd++;
-        }
-      }
-      int size = groupEnd - groupStart;
-      int start = nextConsumer >= groupStart && nextConsumer < groupEnd ? nextConsumer - groupStart : 0;
-      for (int tried = 0; tried < size; tried++) {
-        int offset = start + tried;
-        int i = groupStart + (offset < size ? offset : offset - size);
-        Consumer candidate = consumers.get(i);
-        if (candidate.hasCredit()) {
-          nextConsumer = i + 1;
-          return candidate;
-        }
-      }
-      groupStart = groupEnd;
-    }
-    return null;
   }
 
   @Override
