@@ -1,7 +1,10 @@
 package io.warren.broker;
 
+import io.warren.broker.auth.CertificateLogin;
+import io.warren.broker.tls.TlsOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Everything an operator can set, with its default, in one place. Built by the server from
@@ -24,6 +27,15 @@ import java.time.Duration;
  * @param memoryLimit       above this many bytes of live heap, publishers are blocked, as with
  *                          RabbitMQ's vm_memory_high_watermark; -1 (the default) means 40 % of
  *                          the JVM's maximum heap, RabbitMQ's 0.4 applied to the memory Warren has
+ * @param sslPort           AMQPS port (RabbitMQ's listeners.ssl.default); -1 (the default) means no
+ *                          TLS listener, 0 a free port (see {@link Broker#sslPort()})
+ * @param sslOptions        certificate, key and checks of the AMQPS listener (ssl_options.*);
+ *                          null unless sslPort is set
+ * @param authMechanisms    SASL mechanisms offered in connection.start, in this order
+ *                          (auth_mechanisms.N); default PLAIN, AMQPLAIN as RabbitMQ; EXTERNAL is
+ *                          offered on TLS connections only
+ * @param sslCertLoginFrom  which part of a client certificate EXTERNAL takes as the user name
+ *                          (ssl_cert_login_from); default the distinguished name
  */
 public record BrokerConfig(
     String bindAddress,
@@ -38,7 +50,11 @@ public record BrokerConfig(
     boolean loopbackOnlyUsers,
     int ioThreads,
     long diskFreeLimit,
-    long memoryLimit) {
+    long memoryLimit,
+    int sslPort,
+    TlsOptions sslOptions,
+    List<String> authMechanisms,
+    CertificateLogin sslCertLoginFrom) {
 
   public static final int DEFAULT_PORT = 5672;
   public static final String DEFAULT_DATA_DIR = "data";
@@ -48,11 +64,18 @@ public record BrokerConfig(
   public static final long DEFAULT_DISK_FREE_LIMIT = 50_000_000L;
   /** RabbitMQ's default vm_memory_high_watermark.relative. */
   public static final double DEFAULT_MEMORY_HIGH_WATERMARK = 0.4;
+  /** RabbitMQ's default auth_mechanisms. */
+  public static final List<String> DEFAULT_AUTH_MECHANISMS = List.of("PLAIN", "AMQPLAIN");
+
+  public BrokerConfig {
+    authMechanisms = List.copyOf(authMechanisms);
+  }
 
   /** The defaults a plain {@code bin/warren} runs with. */
   public static BrokerConfig defaults() {
     return new BrokerConfig("0.0.0.0", DEFAULT_PORT, Path.of(DEFAULT_DATA_DIR), "guest", "guest", "/",
-        DEFAULT_HEARTBEAT, DEFAULT_FRAME_MAX, DEFAULT_CHANNEL_MAX, true, 0, DEFAULT_DISK_FREE_LIMIT, -1);
+        DEFAULT_HEARTBEAT, DEFAULT_FRAME_MAX, DEFAULT_CHANNEL_MAX, true, 0, DEFAULT_DISK_FREE_LIMIT, -1,
+        -1, null, DEFAULT_AUTH_MECHANISMS, CertificateLogin.DISTINGUISHED_NAME);
   }
 
   public BrokerConfig withBindAddress(String value) {
@@ -103,6 +126,19 @@ public record BrokerConfig(
     return builder().memoryLimit(bytes).build();
   }
 
+  /** An AMQPS listener on {@code port} (0 = a free one) with {@code options}. */
+  public BrokerConfig withSsl(int port, TlsOptions options) {
+    return builder().sslPort(port).sslOptions(options).build();
+  }
+
+  public BrokerConfig withAuthMechanisms(List<String> names) {
+    return builder().authMechanisms(names).build();
+  }
+
+  public BrokerConfig withSslCertLoginFrom(CertificateLogin value) {
+    return builder().sslCertLoginFrom(value).build();
+  }
+
   /** The memory limit in bytes: {@link #memoryLimit} or, when that is -1, the default share of the heap. */
   public long effectiveMemoryLimit() {
     return memoryLimit >= 0 ? memoryLimit : heapShare(DEFAULT_MEMORY_HIGH_WATERMARK);
@@ -132,6 +168,10 @@ public record BrokerConfig(
     private int ioThreads;
     private long diskFreeLimit;
     private long memoryLimit;
+    private int sslPort;
+    private TlsOptions sslOptions;
+    private List<String> authMechanisms;
+    private CertificateLogin sslCertLoginFrom;
 
     Builder(BrokerConfig c) {
       bindAddress = c.bindAddress;
@@ -147,6 +187,10 @@ public record BrokerConfig(
       ioThreads = c.ioThreads;
       diskFreeLimit = c.diskFreeLimit;
       memoryLimit = c.memoryLimit;
+      sslPort = c.sslPort;
+      sslOptions = c.sslOptions;
+      authMechanisms = c.authMechanisms;
+      sslCertLoginFrom = c.sslCertLoginFrom;
     }
 
     Builder bindAddress(String v) {
@@ -214,9 +258,30 @@ public record BrokerConfig(
       return this;
     }
 
+    Builder sslPort(int v) {
+      sslPort = v;
+      return this;
+    }
+
+    Builder sslOptions(TlsOptions v) {
+      sslOptions = v;
+      return this;
+    }
+
+    Builder authMechanisms(List<String> v) {
+      authMechanisms = v;
+      return this;
+    }
+
+    Builder sslCertLoginFrom(CertificateLogin v) {
+      sslCertLoginFrom = v;
+      return this;
+    }
+
     BrokerConfig build() {
       return new BrokerConfig(bindAddress, port, dataDir, defaultUser, defaultPassword, defaultVhost, heartbeat,
-          frameMax, channelMax, loopbackOnlyUsers, ioThreads, diskFreeLimit, memoryLimit);
+          frameMax, channelMax, loopbackOnlyUsers, ioThreads, diskFreeLimit, memoryLimit, sslPort, sslOptions,
+          authMechanisms, sslCertLoginFrom);
     }
   }
 }
