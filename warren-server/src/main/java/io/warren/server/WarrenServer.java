@@ -41,6 +41,18 @@ public final class WarrenServer implements Callable<Integer> {
       description = "Prometheus /metrics port (default: 15692; 0 picks a free port; -1 turns it off)")
   Integer prometheusPort;
 
+  @Option(names = "--ssl-port", paramLabel = "N",
+      description = "AMQPS port (default: the config file's listeners.ssl.default; needs ssl_options.certfile/keyfile)")
+  Integer sslPort;
+
+  @Option(names = "--management-ssl-port", paramLabel = "N",
+      description = "management HTTPS port (default: the config file's management.ssl.port; needs management.ssl.*)")
+  Integer managementSslPort;
+
+  @Option(names = "--prometheus-ssl-port", paramLabel = "N",
+      description = "Prometheus HTTPS port (default: the config file's prometheus.ssl.port; needs prometheus.ssl.*)")
+  Integer prometheusSslPort;
+
   @Option(names = "--io-threads", paramLabel = "N",
       description = "network event-loop threads (default: one per two cores)")
   Integer ioThreads;
@@ -66,16 +78,23 @@ public final class WarrenServer implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BrokerConfig config = BrokerConfig.defaults();
-    int httpPort = ManagementServer.DEFAULT_PORT;
-    int metricsPort = PrometheusServer.DEFAULT_PORT;
+    HttpListeners managementListeners = new HttpListeners("management", ManagementServer.DEFAULT_PORT);
+    HttpListeners metrics = new HttpListeners("prometheus", PrometheusServer.DEFAULT_PORT);
     if (configFile != null) {
       ConfigFile file = ConfigFile.read(configFile);
       config = file.applyTo(config);
-      httpPort = orDefault(file.intValue("management.tcp.port"), httpPort);
-      metricsPort = orDefault(file.intValue("prometheus.tcp.port"), metricsPort);
+      managementListeners.readFrom(file);
+      metrics.readFrom(file);
     }
-    httpPort = orDefault(managementPort, httpPort);
-    metricsPort = orDefault(prometheusPort, metricsPort);
+    managementListeners.override(managementPort, managementSslPort);
+    metrics.override(prometheusPort, prometheusSslPort);
+    if (sslPort != null) {
+      if (config.sslOptions() == null) {
+        System.err.println("warren: --ssl-port needs ssl_options.certfile and ssl_options.keyfile in --config");
+        return 64;
+      }
+      config = config.withSsl(sslPort, config.sslOptions());
+    }
     if (port != null) {
       config = config.withPort(port);
     }
@@ -89,6 +108,8 @@ public final class WarrenServer implements Callable<Integer> {
       config = config.withIoThreads(ioThreads);
     }
 
+    managementListeners.check();
+    metrics.check();
     try {
       // The store locks the data folder: a second broker on it fails here with a clear message.
       Broker broker = new Broker(config);
@@ -96,8 +117,11 @@ public final class WarrenServer implements Callable<Integer> {
       ManagementServer management = null;
       PrometheusServer prometheus = null;
       try {
-        management = httpPort < 0 ? null : ManagementServer.start(broker, config.bindAddress(), httpPort);
-        prometheus = metricsPort < 0 ? null : PrometheusServer.start(broker, config.bindAddress(), metricsPort);
+        HttpListeners m = managementListeners;
+        management = m.enabled() ? ManagementServer.start(broker, config.bindAddress(), m.port(), m.sslPort(),
+            m.tls()) : null;
+        prometheus = metrics.enabled() ? PrometheusServer.start(broker, config.bindAddress(), metrics.port(),
+            metrics.sslPort(), metrics.tls()) : null;
       } catch (RuntimeException e) {
         if (management != null) {
           management.close();
