@@ -52,9 +52,14 @@ public final class WarrenProcess implements AutoCloseable {
    * output to {@code outputFile}, and returns once the port accepts connections.
    */
   public static WarrenProcess start(Path dataDir, Path outputFile) {
+    return start(dataDir, outputFile, List.of());
+  }
+
+  /** Like {@link #start(Path, Path)}, with more command-line arguments (e.g. --config FILE). */
+  public static WarrenProcess start(Path dataDir, Path outputFile, List<String> extraArgs) {
     for (int attempt = 1; ; attempt++) {
       int port = freePort();
-      WarrenProcess p = launch(dataDir, outputFile, port);
+      WarrenProcess p = launch(dataDir, outputFile, port, extraArgs);
       if (p.awaitListening()) {
         return p;
       }
@@ -68,7 +73,7 @@ public final class WarrenProcess implements AutoCloseable {
     }
   }
 
-  private static WarrenProcess launch(Path dataDir, Path outputFile, int port) {
+  private static WarrenProcess launch(Path dataDir, Path outputFile, int port, List<String> extraArgs) {
     long outputStart = size(outputFile);
     String jar = System.getProperty("warren.server.jar");
     if (jar == null || !Files.isRegularFile(Path.of(jar))) {
@@ -80,6 +85,7 @@ public final class WarrenProcess implements AutoCloseable {
     command.addAll(JVM_OPTIONS);
     command.addAll(List.of("-jar", jar, "--bind", "127.0.0.1", "--port", Integer.toString(port),
         "--data-dir", dataDir.toString(), "--management-port", "0", "--prometheus-port", "0"));
+    command.addAll(extraArgs);
     try {
       Process process = new ProcessBuilder(command)
           .redirectErrorStream(true)
@@ -191,7 +197,8 @@ public final class WarrenProcess implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
+  /** A loopback port that was free a moment ago. */
+  public static int freePort() {
     try (ServerSocket s = new ServerSocket()) {
       s.setReuseAddress(false);
       s.bind(new InetSocketAddress("127.0.0.1", 0));
