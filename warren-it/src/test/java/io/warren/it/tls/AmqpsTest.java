@@ -18,11 +18,16 @@ import io.warren.broker.auth.User;
 import io.warren.broker.connection.AmqpConnection;
 import io.warren.broker.tls.TlsOptions;
 import io.warren.it.support.RawAmqpClient;
+import io.warren.management.ManagementServer;
 import io.warren.it.support.TestCertificates;
 import io.warren.it.support.TestCertificates.Issued;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -161,10 +166,18 @@ class AmqpsTest {
     ConnectionFactory cf = tlsFactory(alice);
     cf.setSaslConfig(DefaultSaslConfig.EXTERNAL);
     cf.setUsername("ignored");
-    try (Connection c = cf.newConnection()) {
+    try (Connection c = cf.newConnection();
+        ManagementServer management = ManagementServer.start(broker.broker(), "127.0.0.1", 0)) {
       assertThat(roundTrip(c)).isEqualTo("over TLS");
       assertThat(onlyConnection().user().name()).isEqualTo(ALICE_DN);
       assertThat(onlyConnection().authMechanism()).isEqualTo("EXTERNAL");
+      // and so the management API shows it
+      HttpResponse<String> connections = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + management.port() + "/api/connections"))
+          .header("Authorization", "Basic Z3Vlc3Q6Z3Vlc3Q=").build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(connections.body()).contains("\"auth_mechanism\":\"EXTERNAL\"",
+          "\"peer_cert_subject\":\"" + ALICE_DN + "\"", "\"peer_cert_issuer\":\"O=Warren tests,CN=Warren Test CA\"",
+          "\"ssl\":true", "\"ssl_protocol\":\"tlsv1.3\"", "\"user\":\"" + ALICE_DN + "\"");
     }
   }
 
