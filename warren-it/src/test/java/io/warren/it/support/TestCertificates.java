@@ -84,6 +84,17 @@ public final class TestCertificates {
     return server.keyFile();
   }
 
+  /** The server's key again, as PKCS#1 ("RSA PRIVATE KEY"), the form older OpenSSL writes. */
+  public Path serverKeyFileAsPkcs1() {
+    Path file = dir.resolve("server-key-pkcs1.pem");
+    try {
+      writePem(file, server.keys().getPrivate()); // BouncyCastle writes an RSA key as PKCS#1
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return file;
+  }
+
   /**
    * A client certificate signed by the CA, for {@code subject} written in the certificate's
    * order (e.g. "C=GB,O=Warren tests,CN=alice"); file names start with {@code name}.

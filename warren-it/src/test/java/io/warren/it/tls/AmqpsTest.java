@@ -159,6 +159,27 @@ class AmqpsTest {
   }
 
   @Test
+  void shouldReadAServerKeyInPkcs1Form() throws Exception {
+    Path pkcs1 = certs.serverKeyFileAsPkcs1();
+    assertThat(java.nio.file.Files.readString(pkcs1)).startsWith("-----BEGIN RSA PRIVATE KEY-----");
+    start(config(TlsOptions.of(certs.serverCertFile(), pkcs1)));
+
+    try (Connection c = tlsFactory(null).newConnection()) {
+      assertThat(roundTrip(c)).isEqualTo("over TLS");
+    }
+  }
+
+  @Test
+  void shouldRefuseToStartWithoutItsCertificate() {
+    TlsOptions missing = TlsOptions.of(pki.resolve("no-such-cert.pem"), certs.serverKeyFile());
+    assertThatThrownBy(() -> start(config(missing))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("certfile " + pki.resolve("no-such-cert.pem") + " does not exist or cannot be read");
+    TlsOptions noCa = TlsOptions.of(certs.serverCertFile(), certs.serverKeyFile()).withPeerVerification(true, false);
+    assertThatThrownBy(() -> start(config(noCa))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("verify_peer needs a cacertfile");
+  }
+
+  @Test
   void shouldLogInAsTheCertificatesDistinguishedNameWithExternal() throws Exception {
     start(config(verifyingPeers(true)).withAuthMechanisms(List.of("EXTERNAL", "PLAIN")));
     addUser(ALICE_DN);
