@@ -31,6 +31,7 @@ import io.warren.broker.vhost.VirtualHostRegistry;
 import io.warren.codec.FrameDecoder;
 import io.warren.codec.ProtocolConstants;
 import io.warren.store.MessageStore;
+import io.warren.store.StoreException;
 import io.warren.store.StoreOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -257,6 +258,16 @@ public final class Broker implements BrokerContext {
     boolean memory = memoryAlarm();
     boolean disk = diskAlarm();
     return memory && disk ? "low on memory & disk" : memory ? "low on memory" : "low on disk";
+  }
+
+  @Override
+  public void storeWriteFailed(StoreException failure, long bytes) {
+    DiskMonitor monitor = diskMonitor;
+    if (failure.isOutOfSpace() && monitor != null) {
+      monitor.outOfSpace(bytes);
+    } else {
+      LOG.error("a message could not be written to the store", failure);
+    }
   }
 
   /** True while free disk space is below the limit (RabbitMQ's disk_free_alarm). */

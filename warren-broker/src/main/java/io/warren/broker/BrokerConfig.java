@@ -36,6 +36,10 @@ import java.util.List;
  *                          offered on TLS connections only
  * @param sslCertLoginFrom  which part of a client certificate EXTERNAL takes as the user name
  *                          (ssl_cert_login_from); default the distinguished name
+ * @param sendTimeout       a client that reads none of its pending output for this long is
+ *                          disconnected, as RabbitMQ's tcp_listen_options.send_timeout; default 30 s
+ * @param maxMessageSize    largest message body accepted, as RabbitMQ's max_message_size: a publish
+ *                          declaring more closes its channel with 406; default 128 MiB, at most 512 MiB
  */
 public record BrokerConfig(
     String bindAddress,
@@ -54,7 +58,9 @@ public record BrokerConfig(
     int sslPort,
     TlsOptions sslOptions,
     List<String> authMechanisms,
-    CertificateLogin sslCertLoginFrom) {
+    CertificateLogin sslCertLoginFrom,
+    Duration sendTimeout,
+    long maxMessageSize) {
 
   public static final int DEFAULT_PORT = 5672;
   public static final String DEFAULT_DATA_DIR = "data";
@@ -62,12 +68,23 @@ public record BrokerConfig(
   public static final int DEFAULT_FRAME_MAX = 131_072;
   public static final int DEFAULT_CHANNEL_MAX = 2047;
   public static final long DEFAULT_DISK_FREE_LIMIT = 50_000_000L;
+  /** RabbitMQ's listener default (ranch's send_timeout). */
+  public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(30);
   /** RabbitMQ's default vm_memory_high_watermark.relative. */
   public static final double DEFAULT_MEMORY_HIGH_WATERMARK = 0.4;
   /** RabbitMQ's default auth_mechanisms. */
   public static final List<String> DEFAULT_AUTH_MECHANISMS = List.of("PLAIN", "AMQPLAIN");
 
+  /** RabbitMQ's default max_message_size (128 MiB). */
+  public static final long DEFAULT_MAX_MESSAGE_SIZE = 134_217_728L;
+  /** The largest max_message_size RabbitMQ accepts (512 MiB). */
+  public static final long MAX_MESSAGE_SIZE_LIMIT = 536_870_912L;
+
   public BrokerConfig {
+    if (maxMessageSize < 1 || maxMessageSize > MAX_MESSAGE_SIZE_LIMIT) {
+      throw new IllegalArgumentException("max_message_size must be between 1 and " + MAX_MESSAGE_SIZE_LIMIT
+          + ", not " + maxMessageSize);
+    }
     authMechanisms = List.copyOf(authMechanisms);
   }
 
@@ -75,7 +92,8 @@ public record BrokerConfig(
   public static BrokerConfig defaults() {
     return new BrokerConfig("0.0.0.0", DEFAULT_PORT, Path.of(DEFAULT_DATA_DIR), "guest", "guest", "/",
         DEFAULT_HEARTBEAT, DEFAULT_FRAME_MAX, DEFAULT_CHANNEL_MAX, true, 0, DEFAULT_DISK_FREE_LIMIT, -1,
-        -1, null, DEFAULT_AUTH_MECHANISMS, CertificateLogin.DISTINGUISHED_NAME);
+        -1, null, DEFAULT_AUTH_MECHANISMS, CertificateLogin.DISTINGUISHED_NAME, DEFAULT_SEND_TIMEOUT,
+        DEFAULT_MAX_MESSAGE_SIZE);
   }
 
   public BrokerConfig withBindAddress(String value) {
@@ -139,6 +157,14 @@ public record BrokerConfig(
     return builder().sslCertLoginFrom(value).build();
   }
 
+  public BrokerConfig withSendTimeout(Duration value) {
+    return builder().sendTimeout(value).build();
+  }
+
+  public BrokerConfig withMaxMessageSize(long bytes) {
+    return builder().maxMessageSize(bytes).build();
+  }
+
   /** The memory limit in bytes: {@link #memoryLimit} or, when that is -1, the default share of the heap. */
   public long effectiveMemoryLimit() {
     return memoryLimit >= 0 ? memoryLimit : heapShare(DEFAULT_MEMORY_HIGH_WATERMARK);
@@ -172,6 +198,8 @@ public record BrokerConfig(
     private TlsOptions sslOptions;
     private List<String> authMechanisms;
     private CertificateLogin sslCertLoginFrom;
+    private Duration sendTimeout;
+    private long maxMessageSize;
 
     Builder(BrokerConfig c) {
       bindAddress = c.bindAddress;
@@ -191,6 +219,8 @@ public record BrokerConfig(
       sslOptions = c.sslOptions;
       authMechanisms = c.authMechanisms;
       sslCertLoginFrom = c.sslCertLoginFrom;
+      sendTimeout = c.sendTimeout;
+      maxMessageSize = c.maxMessageSize;
     }
 
     Builder bindAddress(String v) {
@@ -278,10 +308,20 @@ public record BrokerConfig(
       return this;
     }
 
+    Builder sendTimeout(Duration v) {
+      sendTimeout = v;
+      return this;
+    }
+
+    Builder maxMessageSize(long v) {
+      maxMessageSize = v;
+      return this;
+    }
+
     BrokerConfig build() {
       return new BrokerConfig(bindAddress, port, dataDir, defaultUser, defaultPassword, defaultVhost, heartbeat,
           frameMax, channelMax, loopbackOnlyUsers, ioThreads, diskFreeLimit, memoryLimit, sslPort, sslOptions,
-          authMechanisms, sslCertLoginFrom);
+          authMechanisms, sslCertLoginFrom, sendTimeout, maxMessageSize);
     }
   }
 }

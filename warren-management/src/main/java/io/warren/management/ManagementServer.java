@@ -6,6 +6,7 @@ import io.warren.broker.connection.AmqpConnection;
 import io.warren.broker.exchange.Exchange;
 import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.vhost.VirtualHost;
+import io.warren.management.http.ApiResponse;
 import io.warren.management.http.ApiRouter;
 import io.warren.management.http.HttpServer;
 import io.warren.management.http.ManagementApi;
@@ -53,16 +54,28 @@ public final class ManagementServer implements AutoCloseable {
     this.sampler = sampler;
   }
 
-  /** Starts serving on {@code port} (0 picks a free one, see {@link #port()}). */
+  /** Starts serving on {@code port} (0 picks a free one, see {@link #port()}) with the default settings. */
   public static ManagementServer start(Broker broker, String bindAddress, int port) {
-    return start(broker, bindAddress, port, -1, null);
+    return start(broker, bindAddress, port, -1, null, ManagementSettings.DEFAULTS);
+  }
+
+  /** Starts serving HTTP on {@code port} with {@code settings} (limits, security headers). */
+  public static ManagementServer start(Broker broker, String bindAddress, int port, ManagementSettings settings) {
+    return start(broker, bindAddress, port, -1, null, settings);
+  }
+
+  /** Like {@link #start(Broker, String, int, int, TlsOptions, ManagementSettings)} with the default settings. */
+  public static ManagementServer start(Broker broker, String bindAddress, int port, int sslPort, TlsOptions tls) {
+    return start(broker, bindAddress, port, sslPort, tls, ManagementSettings.DEFAULTS);
   }
 
   /**
    * Starts serving HTTP on {@code port} and HTTPS on {@code sslPort} with {@code tls}; a port
-   * of -1 leaves that listener out (RabbitMQ's management.tcp.* and management.ssl.*).
+   * of -1 leaves that listener out (RabbitMQ's management.tcp.* and management.ssl.*). Both
+   * listeners apply {@code settings} (limits, security headers).
    */
-  public static ManagementServer start(Broker broker, String bindAddress, int port, int sslPort, TlsOptions tls) {
+  public static ManagementServer start(Broker broker, String bindAddress, int port, int sslPort, TlsOptions tls,
+      ManagementSettings settings) {
     SslContext sslContext = sslPort >= 0 ? ServerTls.context(tls) : null;
     RateSampler rates = new RateSampler();
     ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -76,11 +89,11 @@ public final class ManagementServer implements AutoCloseable {
         () -> self.port >= 0 ? self.port : self.sslPort);
     try {
       if (port >= 0) {
-        self.port = self.listen(router, bindAddress, port, null);
+        self.port = self.listen(router, settings, bindAddress, port, null);
         LOG.info("management API on http://{}:{}/", bindAddress, self.port);
       }
       if (sslContext != null) {
-        self.sslPort = self.listen(router, bindAddress, sslPort, sslContext);
+        self.sslPort = self.listen(router, settings, bindAddress, sslPort, sslContext);
         LOG.info("management API on https://{}:{}/", bindAddress, self.sslPort);
       }
     } catch (RuntimeException e) {
@@ -91,8 +104,11 @@ public final class ManagementServer implements AutoCloseable {
     return self;
   }
 
-  private int listen(ApiRouter router, String bindAddress, int port, SslContext tls) {
-    HttpServer http = new HttpServer(tls == null ? "management" : "management (TLS)", router);
+  private int listen(ApiRouter router, ManagementSettings settings, String bindAddress, int port, SslContext tls) {
+    HttpServer http = new HttpServer(tls == null ? "management" : "management (TLS)", settings.limits(), head -> {
+      ApiResponse refusal = router.refuseBeforeBody(head);
+      return refusal == null ? null : settings.secure(refusal);
+    }, request -> settings.secure(router.apply(request)));
     listeners.add(http);
     return http.start(bindAddress, port, tls);
   }

@@ -7,7 +7,9 @@ import io.warren.broker.tls.ServerTls;
 import io.warren.broker.tls.TlsOptions;
 import io.warren.management.http.ApiRequest;
 import io.warren.management.http.ApiResponse;
+import io.warren.management.http.HttpLimits;
 import io.warren.management.http.HttpServer;
+import io.warren.management.http.RequestGate;
 import io.warren.management.http.ManagementApi;
 import io.warren.management.metrics.RabbitMetrics;
 import java.io.ByteArrayOutputStream;
@@ -46,14 +48,26 @@ public final class PrometheusServer implements AutoCloseable {
   }
 
   public static PrometheusServer start(Broker broker, String bindAddress, int port) {
-    return start(broker, bindAddress, port, -1, null);
+    return start(broker, bindAddress, port, -1, null, HttpLimits.DEFAULTS);
+  }
+
+  /** With the same guards as the management port ({@code prometheus.tcp.*} timeouts). */
+  public static PrometheusServer start(Broker broker, String bindAddress, int port, HttpLimits limits) {
+    return start(broker, bindAddress, port, -1, null, limits);
+  }
+
+  /** Like {@link #start(Broker, String, int, int, TlsOptions, HttpLimits)} with the default limits. */
+  public static PrometheusServer start(Broker broker, String bindAddress, int port, int sslPort, TlsOptions tls) {
+    return start(broker, bindAddress, port, sslPort, tls, HttpLimits.DEFAULTS);
   }
 
   /**
    * Serves HTTP on {@code port} and HTTPS on {@code sslPort} with {@code tls}; -1 leaves a
-   * listener out (RabbitMQ's prometheus.tcp.* and prometheus.ssl.*).
+   * listener out (RabbitMQ's prometheus.tcp.* and prometheus.ssl.*). Both listeners apply
+   * {@code limits}.
    */
-  public static PrometheusServer start(Broker broker, String bindAddress, int port, int sslPort, TlsOptions tls) {
+  public static PrometheusServer start(Broker broker, String bindAddress, int port, int sslPort, TlsOptions tls,
+      HttpLimits limits) {
     SslContext sslContext = sslPort >= 0 ? ServerTls.context(tls) : null;
     RabbitMetrics metrics = new RabbitMetrics(broker, Node.name(), ManagementApi.RABBITMQ_VERSION);
     PrometheusTextFormatWriter writer = new PrometheusTextFormatWriter(false);
@@ -83,13 +97,13 @@ public final class PrometheusServer implements AutoCloseable {
       int bound = -1;
       int boundSsl = -1;
       if (port >= 0) {
-        HttpServer http = new HttpServer("prometheus", handler);
+        HttpServer http = new HttpServer("prometheus", limits, RequestGate.OPEN, handler);
         listeners.add(http);
         bound = http.start(bindAddress, port);
         LOG.info("Prometheus metrics on http://{}:{}/metrics", bindAddress, bound);
       }
       if (sslContext != null) {
-        HttpServer https = new HttpServer("prometheus (TLS)", handler);
+        HttpServer https = new HttpServer("prometheus (TLS)", limits, RequestGate.OPEN, handler);
         listeners.add(https);
         boundSsl = https.start(bindAddress, sslPort, sslContext);
         LOG.info("Prometheus metrics on https://{}:{}/metrics", bindAddress, boundSsl);

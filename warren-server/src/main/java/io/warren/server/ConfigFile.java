@@ -4,6 +4,8 @@ import io.warren.broker.BrokerConfig;
 import io.warren.broker.auth.CertificateLogin;
 import io.warren.broker.tls.TlsOptions;
 import io.warren.broker.tls.TlsProvider;
+import io.warren.management.ManagementSettings;
+import io.warren.management.http.HttpLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,6 +60,56 @@ final class ConfigFile {
     }
   }
 
+  /** The management listener's limits and security headers, RabbitMQ's keys over Warren's defaults. */
+  ManagementSettings managementSettings() throws IOException {
+    ManagementSettings m = ManagementSettings.DEFAULTS.withLimits(httpLimits("management.tcp."));
+    Integer maxBody = intValue("management.http_max_body_size");
+    if (maxBody != null) {
+      m = m.withLimits(m.limits().withMaxBodySize(maxBody));
+    }
+    if (values.containsKey("management.csp.policy")) {
+      m = m.withContentSecurityPolicy(values.get("management.csp.policy"));
+    }
+    if (values.containsKey("management.headers.frame_options")) {
+      m = m.withFrameOptions(values.get("management.headers.frame_options"));
+    }
+    if (values.containsKey("management.headers.content_type_options")) {
+      m = m.withContentTypeOptions(values.get("management.headers.content_type_options"));
+    }
+    return m;
+  }
+
+  /** The Prometheus listener's timeouts ({@code prometheus.tcp.*}, as rabbitmq_prometheus names them). */
+  HttpLimits prometheusLimits() throws IOException {
+    return httpLimits("prometheus.tcp.");
+  }
+
+  /** cowboy's three timeouts under a listener's prefix, in milliseconds as RabbitMQ reads them. */
+  private HttpLimits httpLimits(String prefix) throws IOException {
+    HttpLimits limits = HttpLimits.DEFAULTS;
+    Integer request = positive(prefix + "request_timeout");
+    Integer idle = positive(prefix + "idle_timeout");
+    Integer inactivity = positive(prefix + "inactivity_timeout");
+    if (request != null) {
+      limits = limits.withRequestTimeout(Duration.ofMillis(request));
+    }
+    if (idle != null) {
+      limits = limits.withIdleTimeout(Duration.ofMillis(idle));
+    }
+    if (inactivity != null) {
+      limits = limits.withInactivityTimeout(Duration.ofMillis(inactivity));
+    }
+    return limits;
+  }
+
+  private Integer positive(String key) throws IOException {
+    Integer v = intValue(key);
+    if (v != null && v <= 0) {
+      throw new IOException("'" + key + "' must be a positive number of milliseconds, not '" + v + "'");
+    }
+    return v;
+  }
+
   /** A number between 0 and 1, such as vm_memory_high_watermark.relative's 0.4. */
   private static double fraction(String key, String v) throws IOException {
     try {
@@ -86,6 +138,20 @@ final class ConfigFile {
    */
   TlsOptions httpsOptions(String prefix) throws IOException {
     return TlsSettings.read(values, prefix, tlsProvider(), prefix + ".port");
+  }
+
+  /** A byte count between 1 and RabbitMQ's ceiling of 512 MiB, as its schema validates max_message_size. */
+  private static long maxMessageSize(String v) throws IOException {
+    try {
+      long n = Long.parseLong(v);
+      if (n >= 1 && n <= BrokerConfig.MAX_MESSAGE_SIZE_LIMIT) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IOException("'max_message_size' must be a number of bytes between 1 and "
+        + BrokerConfig.MAX_MESSAGE_SIZE_LIMIT + ", not '" + v + "'");
   }
 
   BrokerConfig applyTo(BrokerConfig config) throws IOException {
@@ -131,11 +197,16 @@ final class ConfigFile {
         case "heartbeat" -> c.withHeartbeat(Duration.ofSeconds(Integer.parseInt(v)));
         case "frame_max" -> c.withFrameMax(Integer.parseInt(v));
         case "channel_max" -> c.withChannelMax(Integer.parseInt(v));
+        case "max_message_size" -> c.withMaxMessageSize(maxMessageSize(v));
         case "loopback_users", "loopback_users.guest" -> c.withLoopbackOnlyUsers(!v.equals("none") && !v.equals("false"));
         case "data_dir" -> c.withDataDir(Path.of(v));
         case "io_threads" -> c.withIoThreads(Integer.parseInt(v));
-        // read by the server through intValue(): the broker itself serves no HTTP
-        case "management.tcp.port", "prometheus.tcp.port" -> c;
+        case "tcp_listen_options.send_timeout" -> c.withSendTimeout(Duration.ofMillis(Long.parseLong(v)));
+        // read by the server (intValue, managementSettings, prometheusLimits): the broker serves no HTTP
+        case "management.tcp.port", "prometheus.tcp.port", "management.tcp.request_timeout",
+            "management.tcp.idle_timeout", "management.tcp.inactivity_timeout", "management.http_max_body_size",
+            "management.csp.policy", "management.headers.frame_options", "management.headers.content_type_options",
+            "prometheus.tcp.request_timeout", "prometheus.tcp.idle_timeout", "prometheus.tcp.inactivity_timeout" -> c;
         default -> throw new IOException("unknown configuration key '" + e.getKey() + "'");
       };
     }

@@ -3,8 +3,10 @@ package io.warren.server;
 import io.warren.broker.Broker;
 import io.warren.broker.BrokerConfig;
 import io.warren.management.ManagementServer;
+import io.warren.management.ManagementSettings;
 import io.netty.util.ResourceLeakDetector;
 import io.warren.management.PrometheusServer;
+import io.warren.management.http.HttpLimits;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -80,11 +82,15 @@ public final class WarrenServer implements Callable<Integer> {
     BrokerConfig config = BrokerConfig.defaults();
     HttpListeners managementListeners = new HttpListeners("management", ManagementServer.DEFAULT_PORT);
     HttpListeners metrics = new HttpListeners("prometheus", PrometheusServer.DEFAULT_PORT);
+    ManagementSettings managementSettings = ManagementSettings.DEFAULTS;
+    HttpLimits prometheusLimits = HttpLimits.DEFAULTS;
     if (configFile != null) {
       ConfigFile file = ConfigFile.read(configFile);
       config = file.applyTo(config);
       managementListeners.readFrom(file);
       metrics.readFrom(file);
+      managementSettings = file.managementSettings();
+      prometheusLimits = file.prometheusLimits();
     }
     managementListeners.override(managementPort, managementSslPort);
     metrics.override(prometheusPort, prometheusSslPort);
@@ -119,9 +125,9 @@ public final class WarrenServer implements Callable<Integer> {
       try {
         HttpListeners m = managementListeners;
         management = m.enabled() ? ManagementServer.start(broker, config.bindAddress(), m.port(), m.sslPort(),
-            m.tls()) : null;
+            m.tls(), managementSettings) : null;
         prometheus = metrics.enabled() ? PrometheusServer.start(broker, config.bindAddress(), metrics.port(),
-            metrics.sslPort(), metrics.tls()) : null;
+            metrics.sslPort(), metrics.tls(), prometheusLimits) : null;
       } catch (RuntimeException e) {
         if (management != null) {
           management.close();

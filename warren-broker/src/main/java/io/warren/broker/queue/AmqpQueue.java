@@ -6,6 +6,7 @@ import io.warren.broker.message.Message;
 import io.warren.broker.message.PropertyFlags;
 import io.warren.store.QueueLog;
 import io.warren.store.RecoveryReport;
+import io.warren.store.StoreException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,8 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   private MessagePaging paging;
   /** Where transient messages of a deep queue wait, opened on first need; null until then. */
   private QueueLog scratchLog;
+  /** The last ack write failed; logged once until one succeeds again. Guarded by lock. */
+  private boolean ackWriteFailing;
   private final ReadyList ready = new ReadyList();
   private final ArrayList<Consumer> consumers = new ArrayList<>();
   private int nextConsumer;
@@ -75,26 +78,11 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   private final QueueLease lease;
 
   /**
-   * Flow control, like RabbitMQ's credit flow: above {@link #FLOW_HIGH} ready messages while
-   * consumers are attached, the consumers are not keeping up, so each publisher that adds more
-   * is paused until the consumers have taken {@link #FLOW_CREDIT} more messages. Publishers
-   * then go at the consumers' pace instead of growing the backlog without end, and are never
-   * stopped for long. A queue with no consumer is no reason to pause (a backlog is normal).
-   */
-  static final int FLOW_HIGH = 20_000;
-  static final int FLOW_CREDIT = 2_000;
-  private volatile boolean overloaded;
-  /** Messages handed to consumers so far; paused publishers resume at {@link #resumeAt}. */
-  private long dispatched;
-  private long resumeAt;
-
-  /**
    * Deep queues: beyond this many ready messages, a persistent message in a durable queue keeps
    * no copy in memory, only its position in the log; it is read back when it reaches a consumer.
    * So a backlog of millions costs a small entry per message, not its body.
    */
   static final int IN_MEMORY_MESSAGES = 8_192;
-  private final ArrayList<FlowControlled> pausedPublishers = new ArrayList<>();
 
   public AmqpQueue(String name, String vhost, boolean durable, boolean autoDelete, Object exclusiveOwner,
       Map<String, Object> arguments, Owner owner) {
@@ -199,6 +187,8 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
    * encoded form when it is persistent; a durable queue appends it to its log before anything
    * else can happen to the message. Returns {@link #ENQUEUED}, {@link #REJECTED} when the queue
    * is full and refuses new messages, or {@link #GONE}.
+   *
+   * @throws StoreException if the log could not take the record (disk full): the queue is as before
    */
   public int offer(Message message, ByteBuf record) {
     lock.lock();
@@ -212,14 +202,16 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
         }
         return REJECTED;
       }
+      // first, so that a failed write leaves nothing behind
+      long position = record != null && log != null ? log.append(record) : -1;
       QueueEntry entry = new QueueEntry(this, message, nextSequence++);
       if (Expiry.applies(expiry, message)) {
         setDeadlineLocked(entry);
       }
       stats.onPublish();
       boolean deep = ready.size() >= IN_MEMORY_MESSAGES;
-      if (record != null && log != null) {
-        entry.setPosition(log.append(record));
+      if (position >= 0) {
+        entry.setPosition(position);
         if (deep) {
           entry.pageOut();
         }
@@ -230,9 +222,6 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
       dispatchLocked();
       if (limits != null) {
         dropOverLimitLocked();
-      }
-      if (ready.size() > FLOW_HIGH && !consumers.isEmpty()) {
-        overloaded = true;
       }
       return ENQUEUED;
     } finally {
@@ -436,7 +425,6 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
       if (nextConsumer > i) {
         nextConsumer--;
       }
-      relieveFlowLocked();
       if (lease != null) {
         lease.renew(); // the lease starts again when the last consumer goes
       }
@@ -471,7 +459,6 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
       if (expiry != null) {
         dropExpiredLocked(); // sets the timer for the new head
       }
-      relieveFlowLocked();
       return entry;
     } finally {
       unlockAndDeadLetter();
@@ -502,6 +489,23 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
     }
   }
 
+  /**
+   * A no-ack delivery was written to its consumer's socket: it will not come back, so its log
+   * record is acked now. Not at dispatch: a delivery that never reached the socket (its channel
+   * closed first) returns through {@link #putBack} and must still be in the log.
+   */
+  public void forgetWritten(QueueEntry entry) {
+    if (entry.position() < 0) {
+      return; // held in memory only: nothing to release
+    }
+    lock.lock();
+    try {
+      forgetLocked(entry);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The next ready entry with its message in memory (read back from the log if paged out). */
   private QueueEntry pollLoaded() {
     QueueEntry entry;
@@ -514,7 +518,7 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
         if (entry.inScratchLog()) {
           record = scratchLog.read(entry.position());
           entry.pageIn(paging.decode(record));
-          scratchLog.ack(entry.position());
+          ackInLog(scratchLog, entry.position());
           entry.leaveScratch();
         } else {
           record = log.read(entry.position());
@@ -540,9 +544,27 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
       return;
     }
     if (e.inScratchLog()) {
-      scratchLog.ack(e.position());
+      ackInLog(scratchLog, e.position());
     } else if (log != null) {
-      log.ack(e.position());
+      ackInLog(log, e.position());
+    }
+  }
+
+  /**
+   * Records that a message left the queue. If the ack cannot be written (disk full), the message
+   * is gone all the same in this process and may only come back after a restart: never a reason
+   * to fail the consumer that acked, who frees the space a full disk needs.
+   */
+  private void ackInLog(QueueLog target, long position) {
+    try {
+      target.ack(position);
+      ackWriteFailing = false;
+    } catch (StoreException e) {
+      if (!ackWriteFailing) {
+        ackWriteFailing = true;
+        LOG.warn("{}: could not record acks on disk ({}); those messages may be delivered again after a restart",
+            this, e.getMessage());
+      }
     }
   }
 
@@ -554,6 +576,9 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
     ByteBuf record = paging.encode(entry.message());
     try {
       entry.pageOutToScratch(scratchLog.append(record));
+    } catch (StoreException e) {
+      // the disk is full: the message stays in memory, where the memory alarm watches it
+      LOG.debug("{}: could not page a message out ({})", this, e.getMessage());
     } finally {
       record.release();
     }
@@ -589,49 +614,6 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
     }
   }
 
-  /** Whether publishers should pause (read by the publishing channel after each enqueue). */
-  public boolean isOverloaded() {
-    return overloaded;
-  }
-
-  /**
-   * Registers a publisher to be resumed when this queue drains. Returns false (and registers
-   * nothing) if the queue is no longer overloaded.
-   */
-  public boolean pausePublisher(FlowControlled publisher) {
-    lock.lock();
-    try {
-      if (!overloaded) {
-        return false;
-      }
-      if (pausedPublishers.isEmpty()) {
-        resumeAt = dispatched + FLOW_CREDIT;
-      }
-      if (!pausedPublishers.contains(publisher)) {
-        pausedPublishers.add(publisher);
-      }
-      return true;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /**
-   * Resumes paused publishers once consumers have taken their credit's worth, or when there is
-   * no reason to hold them any more (backlog small, nobody consuming, queue deleted). Under the lock.
-   */
-  private void relieveFlowLocked() {
-    if (overloaded && (ready.size() <= FLOW_HIGH || consumers.isEmpty() || deleted)) {
-      overloaded = false;
-    }
-    if (!pausedPublishers.isEmpty() && (!overloaded || dispatched >= resumeAt)) {
-      for (FlowControlled p : pausedPublishers) {
-        p.resumePublishing(this);
-      }
-      pausedPublishers.clear();
-    }
-  }
-
   /**
    * A message assigned to a consumer never reached it (the consumer was cancelled or its channel
    * closed before the write): it goes back unchanged, not marked redelivered.
@@ -656,9 +638,7 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   public int purge() {
     lock.lock();
     try {
-      int purged = ready.clear(this::forgetLocked);
-      relieveFlowLocked();
-      return purged;
+      return ready.clear(this::forgetLocked);
     } finally {
       lock.unlock();
     }
@@ -688,7 +668,6 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
         paging.deleteScratchLog(scratchLog);
         scratchLog = null;
       }
-      relieveFlowLocked();
       cancelled = new ArrayList<>(consumers);
       consumers.clear();
     } finally {
@@ -767,13 +746,9 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
 
   /** Round-robin: each message goes to the next consumer after the previous one that has credit. */
   private void dispatchLocked() {
-    try {
-      dispatchToConsumersLocked();
-      if (expiry != null) {
-        dropExpiredLocked();
-      }
-    } finally {
-      relieveFlowLocked();
+    dispatchToConsumersLocked();
+    if (expiry != null) {
+      dropExpiredLocked();
     }
   }
 
@@ -788,14 +763,13 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
       if (entry == null) {
         return;
       }
-      dispatched++;
       consumer.takeCredit();
       stats.onDeliver(consumer.noAck(), entry.redelivered());
-      if (consumer.noAck()) {
-        forgetLocked(entry); // delivered without ack: it will not come back
-      } else {
+      if (!consumer.noAck()) {
         unacked++;
       }
+      // a no-ack delivery leaves the queue's log only once its channel has written it
+      // (see forgetWritten): until then it can still come back through putBack
       consumer.owner().deliver(consumer, entry);
       if (expiry != null) {
         dropExpiredLocked(); // as RabbitMQ: what expired behind a delivered message goes now
