@@ -15,6 +15,8 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.warren.broker.auth.PasswordHash;
 import io.warren.broker.auth.PermissionRegistry;
 import io.warren.broker.auth.Permissions;
@@ -24,6 +26,7 @@ import io.warren.broker.connection.AmqpConnection;
 import io.warren.broker.connection.ReadCoalescing;
 import io.warren.broker.durable.DefinitionsRecovery;
 import io.warren.broker.durable.DurableDefinitions;
+import io.warren.broker.tls.ServerTls;
 import io.warren.broker.vhost.VirtualHostRegistry;
 import io.warren.codec.FrameDecoder;
 import io.warren.codec.ProtocolConstants;
@@ -58,6 +61,8 @@ public final class Broker implements BrokerContext {
    * retransmission timeout (~320 KB/s). 16 KiB segments keep several in flight.
    */
   static final int MAX_SEGMENT_SIZE = 16_384;
+  /** RabbitMQ's ssl_handshake_timeout: a TLS client must finish its handshake within 5 s. */
+  private static final long TLS_HANDSHAKE_TIMEOUT_MS = 5_000;
   /** setsockopt(IPPROTO_TCP, TCP_MAXSEG), inherited by accepted sockets on Linux. */
   private static final ChannelOption<Integer> TCP_MAXSEG =
       new io.netty.channel.unix.IntegerUnixChannelOption("TCP_MAXSEG", 6, 2);
@@ -88,7 +93,9 @@ public final class Broker implements BrokerContext {
   private EventLoopGroup acceptorGroup;
   private EventLoopGroup ioGroup;
   private Channel listener;
+  private Channel sslListener;
   private volatile int port = -1;
+  private volatile int sslPort = -1;
 
   public Broker(BrokerConfig config) {
     this.config = config;
@@ -97,6 +104,11 @@ public final class Broker implements BrokerContext {
   /** Opens the data folder (if any), creates the default user/vhost, then binds the AMQP port. */
   public synchronized void start() {
     long started = System.nanoTime();
+    // Built first: a missing or unreadable certificate stops the start before anything is opened.
+    if (config.sslPort() >= 0 && config.sslOptions() == null) {
+      throw new IllegalArgumentException("an AMQPS listener needs ssl_options.certfile and ssl_options.keyfile");
+    }
+    SslContext tls = config.sslPort() >= 0 ? ServerTls.context(config.sslOptions()) : null;
     DefinitionsRecovery.Summary recovered = config.inMemory()
         ? new DefinitionsRecovery.Summary(0, 0, 0, 0, 0) : openStore();
     if (recovered.users() == 0) {
@@ -117,6 +129,33 @@ public final class Broker implements BrokerContext {
     acceptorGroup = new MultiThreadIoEventLoopGroup(1, io);
     ioGroup = new MultiThreadIoEventLoopGroup(ioThreads(config), io);
 
+    listener = bind(serverChannel, epoll, config.port(), null);
+    port = ((InetSocketAddress) listener.localAddress()).getPort();
+    if (tls != null) {
+      sslListener = bind(serverChannel, epoll, config.sslPort(), tls);
+      sslPort = ((InetSocketAddress) sslListener.localAddress()).getPort();
+    }
+    if (store != null) {
+      diskMonitor = new DiskMonitor(store, this, config.diskFreeLimit());
+      diskMonitor.start(acceptorGroup.next());
+    }
+    memoryMonitor = new MemoryMonitor(this, config.effectiveMemoryLimit());
+    memoryMonitor.start(acceptorGroup.next());
+    if (sslPort >= 0) {
+      LOG.info("AMQPS (TLS) listener on {}:{}", config.bindAddress(), sslPort);
+    }
+    LOG.info("Warren started on {}:{} ({}, data in {}) in {} ms; recovered {} exchanges, {} queues, {} bindings, "
+        + "{} messages", config.bindAddress(), port, epoll ? "epoll" : "nio", config.inMemory() ? "memory only"
+        : config.dataDir().toAbsolutePath(),
+        (System.nanoTime() - started) / 1_000_000, recovered.exchanges(), recovered.queues(), recovered.bindings(),
+        recovered.messages());
+  }
+
+  /**
+   * Binds one AMQP listener; with {@code tls}, every connection starts with a TLS handshake
+   * (RabbitMQ's ssl_handshake_timeout of 5 s) before the AMQP protocol header.
+   */
+  private Channel bind(Class<? extends ServerChannel> serverChannel, boolean epoll, int port, SslContext tls) {
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(acceptorGroup, ioGroup)
         .channel(serverChannel)
@@ -128,6 +167,11 @@ public final class Broker implements BrokerContext {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            if (tls != null) {
+              SslHandler handler = tls.newHandler(ch.alloc());
+              handler.setHandshakeTimeoutMillis(TLS_HANDSHAKE_TIMEOUT_MS);
+              ch.pipeline().addLast("tls", handler);
+            }
             // Until tune-ok settles frame-max, RabbitMQ accepts frames up to the spec's minimum only.
             FrameDecoder decoder = new FrameDecoder(ProtocolConstants.FRAME_MIN_SIZE);
             ch.pipeline().addLast("frames", decoder);
@@ -138,27 +182,15 @@ public final class Broker implements BrokerContext {
       bootstrap.option(TCP_MAXSEG, MAX_SEGMENT_SIZE);
     }
     try {
-      listener = bootstrap.bind(new InetSocketAddress(config.bindAddress(), config.port())).sync().channel();
+      return bootstrap.bind(new InetSocketAddress(config.bindAddress(), port)).sync().channel();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while binding", e);
     } catch (Exception e) {
       stop();
-      throw new IllegalStateException("cannot listen on " + config.bindAddress() + ":" + config.port() + ": "
+      throw new IllegalStateException("cannot listen on " + config.bindAddress() + ":" + port + ": "
           + e.getMessage(), e);
     }
-    port = ((InetSocketAddress) listener.localAddress()).getPort();
-    if (store != null) {
-      diskMonitor = new DiskMonitor(store, this, config.diskFreeLimit());
-      diskMonitor.start(acceptorGroup.next());
-    }
-    memoryMonitor = new MemoryMonitor(this, config.effectiveMemoryLimit());
-    memoryMonitor.start(acceptorGroup.next());
-    LOG.info("Warren started on {}:{} ({}, data in {}) in {} ms; recovered {} exchanges, {} queues, {} bindings, "
-        + "{} messages", config.bindAddress(), port, epoll ? "epoll" : "nio", config.inMemory() ? "memory only"
-        : config.dataDir().toAbsolutePath(),
-        (System.nanoTime() - started) / 1_000_000, recovered.exchanges(), recovered.queues(), recovered.bindings(),
-        recovered.messages());
   }
 
   /**
@@ -185,6 +217,11 @@ public final class Broker implements BrokerContext {
     return port;
   }
 
+  /** The port the AMQPS (TLS) listener is bound to, or -1 when there is none. */
+  public int sslPort() {
+    return sslPort;
+  }
+
   /** Closes the listener and every connection, then stops the threads. Idempotent. */
   public synchronized void stop() {
     if (diskMonitor != null) {
@@ -198,6 +235,10 @@ public final class Broker implements BrokerContext {
     if (listener != null) {
       listener.close().syncUninterruptibly();
       listener = null;
+    }
+    if (sslListener != null) {
+      sslListener.close().syncUninterruptibly();
+      sslListener = null;
     }
     for (AmqpConnection c : connections) {
       c.forceClose("broker forced connection closure with reason 'shutdown'");

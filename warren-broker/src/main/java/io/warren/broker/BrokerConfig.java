@@ -1,7 +1,10 @@
 package io.warren.broker;
 
+import io.warren.broker.auth.CertificateLogin;
+import io.warren.broker.tls.TlsOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Everything an operator can set, with its default, in one place. Built by the server from
@@ -25,6 +28,15 @@ import java.time.Duration;
  * @param memoryLimit       above this many bytes of live heap, publishers are blocked, as with
  *                          RabbitMQ's vm_memory_high_watermark; -1 (the default) means 40 % of
  *                          the JVM's maximum heap, RabbitMQ's 0.4 applied to the memory Warren has
+ * @param sslPort           AMQPS port (RabbitMQ's listeners.ssl.default); -1 (the default) means no
+ *                          TLS listener, 0 a free port (see {@link Broker#sslPort()})
+ * @param sslOptions        certificate, key and checks of the AMQPS listener (ssl_options.*);
+ *                          null unless sslPort is set
+ * @param authMechanisms    SASL mechanisms offered in connection.start, in this order
+ *                          (auth_mechanisms.N); default PLAIN, AMQPLAIN as RabbitMQ; EXTERNAL is
+ *                          offered on TLS connections only
+ * @param sslCertLoginFrom  which part of a client certificate EXTERNAL takes as the user name
+ *                          (ssl_cert_login_from); default the distinguished name
  * @param sendTimeout       a client that reads none of its pending output for this long is
  *                          disconnected, as RabbitMQ's tcp_listen_options.send_timeout; default 30 s
  * @param maxMessageSize    largest message body accepted, as RabbitMQ's max_message_size: a publish
@@ -44,6 +56,10 @@ public record BrokerConfig(
     int ioThreads,
     long diskFreeLimit,
     long memoryLimit,
+    int sslPort,
+    TlsOptions sslOptions,
+    List<String> authMechanisms,
+    CertificateLogin sslCertLoginFrom,
     Duration sendTimeout,
     long maxMessageSize) {
 
@@ -57,6 +73,9 @@ public record BrokerConfig(
   public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(30);
   /** RabbitMQ's default vm_memory_high_watermark.relative. */
   public static final double DEFAULT_MEMORY_HIGH_WATERMARK = 0.4;
+  /** RabbitMQ's default auth_mechanisms. */
+  public static final List<String> DEFAULT_AUTH_MECHANISMS = List.of("PLAIN", "AMQPLAIN");
+
   /** RabbitMQ's default max_message_size (128 MiB). */
   public static final long DEFAULT_MAX_MESSAGE_SIZE = 134_217_728L;
   /** The largest max_message_size RabbitMQ accepts (512 MiB). */
@@ -67,13 +86,15 @@ public record BrokerConfig(
       throw new IllegalArgumentException("max_message_size must be between 1 and " + MAX_MESSAGE_SIZE_LIMIT
           + ", not " + maxMessageSize);
     }
+    authMechanisms = List.copyOf(authMechanisms);
   }
 
   /** The defaults a plain {@code bin/warren} runs with. */
   public static BrokerConfig defaults() {
     return new BrokerConfig("0.0.0.0", DEFAULT_PORT, Path.of(DEFAULT_DATA_DIR), "guest", "guest", "/",
         DEFAULT_HEARTBEAT, DEFAULT_FRAME_MAX, DEFAULT_CHANNEL_MAX, true, 0, DEFAULT_DISK_FREE_LIMIT, -1,
-        DEFAULT_SEND_TIMEOUT, DEFAULT_MAX_MESSAGE_SIZE);
+        -1, null, DEFAULT_AUTH_MECHANISMS, CertificateLogin.DISTINGUISHED_NAME, DEFAULT_SEND_TIMEOUT,
+        DEFAULT_MAX_MESSAGE_SIZE);
   }
 
   public BrokerConfig withBindAddress(String value) {
@@ -138,6 +159,19 @@ public record BrokerConfig(
     return builder().memoryLimit(bytes).build();
   }
 
+  /** An AMQPS listener on {@code port} (0 = a free one) with {@code options}. */
+  public BrokerConfig withSsl(int port, TlsOptions options) {
+    return builder().sslPort(port).sslOptions(options).build();
+  }
+
+  public BrokerConfig withAuthMechanisms(List<String> names) {
+    return builder().authMechanisms(names).build();
+  }
+
+  public BrokerConfig withSslCertLoginFrom(CertificateLogin value) {
+    return builder().sslCertLoginFrom(value).build();
+  }
+
   public BrokerConfig withSendTimeout(Duration value) {
     return builder().sendTimeout(value).build();
   }
@@ -175,6 +209,10 @@ public record BrokerConfig(
     private int ioThreads;
     private long diskFreeLimit;
     private long memoryLimit;
+    private int sslPort;
+    private TlsOptions sslOptions;
+    private List<String> authMechanisms;
+    private CertificateLogin sslCertLoginFrom;
     private Duration sendTimeout;
     private long maxMessageSize;
 
@@ -192,6 +230,10 @@ public record BrokerConfig(
       ioThreads = c.ioThreads;
       diskFreeLimit = c.diskFreeLimit;
       memoryLimit = c.memoryLimit;
+      sslPort = c.sslPort;
+      sslOptions = c.sslOptions;
+      authMechanisms = c.authMechanisms;
+      sslCertLoginFrom = c.sslCertLoginFrom;
       sendTimeout = c.sendTimeout;
       maxMessageSize = c.maxMessageSize;
     }
@@ -261,6 +303,26 @@ public record BrokerConfig(
       return this;
     }
 
+    Builder sslPort(int v) {
+      sslPort = v;
+      return this;
+    }
+
+    Builder sslOptions(TlsOptions v) {
+      sslOptions = v;
+      return this;
+    }
+
+    Builder authMechanisms(List<String> v) {
+      authMechanisms = v;
+      return this;
+    }
+
+    Builder sslCertLoginFrom(CertificateLogin v) {
+      sslCertLoginFrom = v;
+      return this;
+    }
+
     Builder sendTimeout(Duration v) {
       sendTimeout = v;
       return this;
@@ -273,8 +335,8 @@ public record BrokerConfig(
 
     BrokerConfig build() {
       return new BrokerConfig(bindAddress, port, dataDir, defaultUser, defaultPassword, defaultVhost, heartbeat,
-          frameMax, channelMax, loopbackOnlyUsers, ioThreads, diskFreeLimit, memoryLimit, sendTimeout,
-          maxMessageSize);
+          frameMax, channelMax, loopbackOnlyUsers, ioThreads, diskFreeLimit, memoryLimit, sslPort, sslOptions,
+          authMechanisms, sslCertLoginFrom, sendTimeout, maxMessageSize);
     }
   }
 }

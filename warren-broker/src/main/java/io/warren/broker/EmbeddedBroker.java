@@ -48,6 +48,11 @@ public final class EmbeddedBroker implements AutoCloseable {
     return broker.port();
   }
 
+  /** The port the AMQPS listener is bound to, or -1 when the configuration has none. */
+  public int sslPort() {
+    return broker.sslPort();
+  }
+
   /** The running broker, for tests that inspect its state. */
   public Broker broker() {
     return broker;

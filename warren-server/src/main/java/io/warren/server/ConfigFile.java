@@ -1,14 +1,20 @@
 package io.warren.server;
 
 import io.warren.broker.BrokerConfig;
+import io.warren.broker.auth.CertificateLogin;
+import io.warren.broker.tls.TlsOptions;
+import io.warren.broker.tls.TlsProvider;
 import io.warren.management.ManagementSettings;
 import io.warren.management.http.HttpLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A configuration file in RabbitMQ's new-style rabbitmq.conf format ({@code key = value} lines,
@@ -138,6 +144,23 @@ final class ConfigFile {
     throw new IOException("'" + key + "' must be a number between 0 and 1, not '" + v + "'");
   }
 
+  /** Warren's own {@code ssl_provider}: which TLS implementation every TLS listener uses. */
+  TlsProvider tlsProvider() throws IOException {
+    try {
+      return values.containsKey("ssl_provider") ? TlsProvider.byName(values.get("ssl_provider")) : TlsProvider.DEFAULT;
+    } catch (IllegalArgumentException e) {
+      throw new IOException("'ssl_provider': " + e.getMessage());
+    }
+  }
+
+  /**
+   * The HTTPS options of the management or Prometheus listener ({@code management.ssl},
+   * {@code prometheus.ssl}), or null when the file sets none; its port is {@code PREFIX.port}.
+   */
+  TlsOptions httpsOptions(String prefix) throws IOException {
+    return TlsSettings.read(values, prefix, tlsProvider(), prefix + ".port");
+  }
+
   /** A byte count between 1 and RabbitMQ's ceiling of 512 MiB, as its schema validates max_message_size. */
   private static long maxMessageSize(String v) throws IOException {
     try {
@@ -154,10 +177,36 @@ final class ConfigFile {
 
   BrokerConfig applyTo(BrokerConfig config) throws IOException {
     BrokerConfig c = config;
+    TreeMap<Integer, String> mechanisms = new TreeMap<>();
+    int sslPort = -1;
+    String sslBind = null;
     for (Map.Entry<String, String> e : values.entrySet()) {
       String v = e.getValue();
+      if (TlsSettings.owns("ssl_options", e.getKey()) || TlsSettings.owns("management.ssl", e.getKey())
+          || TlsSettings.owns("prometheus.ssl", e.getKey())) {
+        continue; // read as a whole below and by httpsOptions()
+      }
+      if (e.getKey().startsWith("auth_mechanisms.")) {
+        mechanisms.put(TlsSettings.index(e.getKey(), e.getKey().substring("auth_mechanisms.".length())),
+            mechanism(e.getKey(), v));
+        continue;
+      }
+      if (e.getKey().equals("listeners.ssl.default") || e.getKey().equals("listeners.ssl.1")) {
+        BrokerConfig listener = applyListener(BrokerConfig.defaults().withBindAddress(null), v);
+        sslPort = listener.port();
+        sslBind = listener.bindAddress();
+        continue;
+      }
       c = switch (e.getKey()) {
         case "listeners.tcp.default", "listeners.tcp.1" -> applyListener(c, v);
+        case "ssl_cert_login_from" -> {
+          try {
+            yield c.withSslCertLoginFrom(CertificateLogin.byName(v));
+          } catch (IllegalArgumentException bad) {
+            throw new IOException(bad.getMessage());
+          }
+        }
+        case "ssl_provider" -> c; // read by tlsProvider()
         case "default_user" -> c.withDefaultUser(v, c.defaultPassword());
         case "default_pass" -> c.withDefaultUser(c.defaultUser(), v);
         case "default_vhost" -> c.withDefaultVhost(v);
@@ -189,7 +238,29 @@ final class ConfigFile {
         }
       };
     }
+    if (!mechanisms.isEmpty()) {
+      c = c.withAuthMechanisms(new ArrayList<>(mechanisms.values()));
+    }
+    TlsOptions sslOptions = TlsSettings.read(values, "ssl_options", tlsProvider());
+    if (sslPort >= 0) {
+      if (sslOptions == null) {
+        throw new IOException("listeners.ssl.default needs ssl_options.certfile and ssl_options.keyfile");
+      }
+      if (sslBind != null && !sslBind.equals(c.bindAddress())) {
+        throw new IOException("listeners.ssl.default must use the same address as listeners.tcp.default ("
+            + c.bindAddress() + ")");
+      }
+      c = c.withSsl(sslPort, sslOptions);
+    }
     return c;
+  }
+
+  /** RabbitMQ's mechanisms that Warren has; others (e.g. RABBIT-CR-DEMO) are refused by name. */
+  private static String mechanism(String key, String name) throws IOException {
+    if (!List.of("PLAIN", "AMQPLAIN", "EXTERNAL").contains(name)) {
+      throw new IOException("'" + key + " = " + name + "': Warren supports PLAIN, AMQPLAIN and EXTERNAL");
+    }
+    return name;
   }
 
   /** "5672" or "127.0.0.1:5672" or "[::1]:5672". */

@@ -64,6 +64,18 @@ public final class WarrenServer implements Callable<Integer> {
           + "0 picks a free port; -1 turns it off)")
   Integer stompPort;
 
+  @Option(names = "--ssl-port", paramLabel = "N",
+      description = "AMQPS port (default: the config file's listeners.ssl.default; needs ssl_options.certfile/keyfile)")
+  Integer sslPort;
+
+  @Option(names = "--management-ssl-port", paramLabel = "N",
+      description = "management HTTPS port (default: the config file's management.ssl.port; needs management.ssl.*)")
+  Integer managementSslPort;
+
+  @Option(names = "--prometheus-ssl-port", paramLabel = "N",
+      description = "Prometheus HTTPS port (default: the config file's prometheus.ssl.port; needs prometheus.ssl.*)")
+  Integer prometheusSslPort;
+
   @Option(names = "--io-threads", paramLabel = "N",
       description = "network event-loop threads (default: one per two cores)")
   Integer ioThreads;
@@ -89,8 +101,8 @@ public final class WarrenServer implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BrokerConfig config = BrokerConfig.defaults();
-    int httpPort = ManagementServer.DEFAULT_PORT;
-    int metricsPort = PrometheusServer.DEFAULT_PORT;
+    HttpListeners managementListeners = new HttpListeners("management", ManagementServer.DEFAULT_PORT);
+    HttpListeners metrics = new HttpListeners("prometheus", PrometheusServer.DEFAULT_PORT);
     ManagementSettings managementSettings = ManagementSettings.DEFAULTS;
     HttpLimits prometheusLimits = HttpLimits.DEFAULTS;
     Map<String, String> logSettings = Map.of();
@@ -99,14 +111,21 @@ public final class WarrenServer implements Callable<Integer> {
       file = ConfigFile.read(configFile);
       logSettings = file.logSettings();
       config = file.applyTo(config);
-      httpPort = orDefault(file.intValue("management.tcp.port"), httpPort);
-      metricsPort = orDefault(file.intValue("prometheus.tcp.port"), metricsPort);
+      managementListeners.readFrom(file);
+      metrics.readFrom(file);
       managementSettings = file.managementSettings();
       prometheusLimits = file.prometheusLimits();
     }
     Logging.configure(logSettings);
-    httpPort = orDefault(managementPort, httpPort);
-    metricsPort = orDefault(prometheusPort, metricsPort);
+    managementListeners.override(managementPort, managementSslPort);
+    metrics.override(prometheusPort, prometheusSslPort);
+    if (sslPort != null) {
+      if (config.sslOptions() == null) {
+        System.err.println("warren: --ssl-port needs ssl_options.certfile and ssl_options.keyfile in --config");
+        return 64;
+      }
+      config = config.withSsl(sslPort, config.sslOptions());
+    }
     if (port != null) {
       config = config.withPort(port);
     }
@@ -126,6 +145,8 @@ public final class WarrenServer implements Callable<Integer> {
     boolean stompOn = stompPort != null ? stompPort >= 0 : stomp.enabled();
     int stompListenPort = stompPort != null && stompPort >= 0 ? stompPort : stomp.port();
 
+    managementListeners.check();
+    metrics.check();
     try {
       // The store locks the data folder: a second broker on it fails here with a clear message.
       Broker broker = new Broker(config);
@@ -135,10 +156,11 @@ public final class WarrenServer implements Callable<Integer> {
       MqttServer mqttServer = null;
       StompServer stompServer = null;
       try {
-        management = httpPort < 0 ? null : ManagementServer.start(broker, config.bindAddress(), httpPort,
-            managementSettings);
-        prometheus = metricsPort < 0 ? null : PrometheusServer.start(broker, config.bindAddress(), metricsPort,
-            prometheusLimits);
+        HttpListeners m = managementListeners;
+        management = m.enabled() ? ManagementServer.start(broker, config.bindAddress(), m.port(), m.sslPort(),
+            m.tls(), managementSettings) : null;
+        prometheus = metrics.enabled() ? PrometheusServer.start(broker, config.bindAddress(), metrics.port(),
+            metrics.sslPort(), metrics.tls(), prometheusLimits) : null;
         mqttServer = mqttOn ? MqttServer.start(broker, mqtt.bindAddress(), mqttListenPort, mqtt.settings()) : null;
         stompServer = stompOn ? StompServer.start(broker, stomp.bindAddress(), stompListenPort, stomp.settings()) : null;
       } catch (RuntimeException e) {

@@ -24,7 +24,12 @@ public final class AmqPlainMechanism implements SaslMechanism {
   }
 
   @Override
-  public Credentials parse(LongString response) {
+  public Login login(LongString response, Peer peer, UserRegistry users) {
+    return Login.withPassword(parse(response), users);
+  }
+
+  /** {user name, password}, or null when the response is malformed (a failed login, as RabbitMQ). */
+  static String[] parse(LongString response) {
     byte[] body = response.bytes();
     ByteBuf table = Unpooled.buffer(body.length + 4);
     table.writeInt(body.length).writeBytes(body);
@@ -35,7 +40,7 @@ public final class AmqPlainMechanism implements SaslMechanism {
       if (login == null || password == null) {
         return null;
       }
-      return new Credentials(login.toString(), password.toString());
+      return new String[] {login.toString(), password.toString()};
     } catch (FrameException | IndexOutOfBoundsException e) {
       return null;
     } finally {

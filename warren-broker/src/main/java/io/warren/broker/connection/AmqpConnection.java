@@ -42,7 +42,13 @@ import io.warren.codec.method.ConnectionUnblocked;
 import io.warren.codec.method.ConnectionUpdateSecret;
 import io.warren.codec.method.ConnectionUpdateSecretOk;
 import io.warren.codec.method.Method;
+import io.netty.handler.ssl.SslHandler;
+import io.warren.broker.tls.TlsOptions;
 import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -217,6 +223,13 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof java.io.IOException) {
       LOG.debug("connection {} failed", this, cause);
+    } else if (cause.getCause() instanceof SSLException tls) {
+      // an untrusted certificate, no certificate, plaintext on the TLS port: the client's problem
+      Throwable root = tls;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      LOG.warn("TLS handshake with {} failed: {}", remoteAddress(), root.getMessage());
     } else {
       LOG.warn("closing connection {} after an unexpected error", this, cause);
     }
@@ -258,7 +271,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
       return;
     }
     send(0, new ConnectionStart(0, 9, ServerProperties.build(broker.config()),
-        LongString.of("PLAIN AMQPLAIN"), LongString.of("en_US")));
+        LongString.of(String.join(" ", offeredMechanisms())), LongString.of("en_US")));
     state = State.AWAIT_START_OK;
   }
 
@@ -361,20 +374,18 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     clientProperties = m.clientProperties();
     readClientCapabilities();
     SaslMechanism mechanism = SaslMechanism.byName(m.mechanism());
-    if (mechanism == null) {
+    if (mechanism == null || !offeredMechanisms().contains(mechanism.name())) {
       // RabbitMQ's reader gives up without a word before the connection is tuned.
-      LOG.warn("closing connection {}: unknown authentication mechanism '{}'", this, m.mechanism());
+      LOG.warn("closing connection {}: unknown or not offered authentication mechanism '{}'", this, m.mechanism());
       closeNow();
       return;
     }
-    SaslMechanism.Credentials credentials = mechanism.parse(m.response());
-    User authenticated = credentials == null ? null
-        : broker.users().authenticate(credentials.username(), credentials.password())
-            .filter(u -> loopbackAllowed(u))
-            .orElse(null);
+    SaslMechanism.Login login = mechanism.login(m.response(), peer(), broker.users());
+    User authenticated = login.user() != null && loopbackAllowed(login.user()) ? login.user() : null;
     if (authenticated == null) {
-      LOG.warn("login refused for connection {}: user '{}' with mechanism {}", this,
-          credentials == null ? "?" : credentials.username(), mechanism.name());
+      LOG.warn("login refused for connection {}: user '{}' with mechanism {}: {}", this,
+          login.userName() == null ? "?" : login.userName(), mechanism.name(),
+          login.refusal() == null ? "user can only log in via localhost" : login.refusal());
       AmqpException refused = AmqpException.accessRefused(
           "Login was refused using authentication mechanism %s. For details see the broker logfile.",
           mechanism.name());
@@ -389,6 +400,44 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     send(0, new ConnectionTune(broker.config().channelMax(), broker.config().frameMax(),
         (int) broker.config().heartbeat().toSeconds()));
     state = State.AWAIT_TUNE_OK;
+  }
+
+  /** The configured mechanisms this connection is offered, in the configured order (RabbitMQ's should_offer). */
+  private List<String> offeredMechanisms() {
+    SaslMechanism.Peer peer = peer();
+    List<String> offered = new ArrayList<>();
+    for (String name : broker.config().authMechanisms()) {
+      SaslMechanism mechanism = SaslMechanism.byName(name);
+      if (mechanism != null && mechanism.offeredOn(peer)) {
+        offered.add(name);
+      }
+    }
+    return offered;
+  }
+
+  /** What SASL mechanisms may know of the client: TLS or not, and its certificate. */
+  private SaslMechanism.Peer peer() {
+    SSLSession session = tlsSession();
+    if (session == null) {
+      return SaslMechanism.Peer.PLAIN_TCP;
+    }
+    X509Certificate certificate = null;
+    try {
+      if (session.getPeerCertificates()[0] instanceof X509Certificate x509) {
+        certificate = x509;
+      }
+    } catch (SSLPeerUnverifiedException noCertificate) {
+      // a client without a certificate, where the listener allows one
+    }
+    TlsOptions tls = broker.config().sslOptions();
+    return new SaslMechanism.Peer(true, certificate, tls != null && tls.verifyPeer(),
+        broker.config().sslCertLoginFrom());
+  }
+
+  /** The TLS session of a connection to the AMQPS listener, or null for plain TCP. */
+  public SSLSession tlsSession() {
+    SslHandler tls = ctx == null ? null : ctx.pipeline().get(SslHandler.class);
+    return tls == null ? null : tls.engine().getSession();
   }
 
   /** RabbitMQ's loopback_users: the default user may only connect from this machine. */

@@ -197,7 +197,8 @@ public final class WarrenProcess implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
+  /** A loopback port that was free a moment ago. */
+  public static int freePort() {
     try (ServerSocket s = new ServerSocket()) {
       s.setReuseAddress(false);
       s.bind(new InetSocketAddress("127.0.0.1", 0));

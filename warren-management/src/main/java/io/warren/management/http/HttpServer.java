@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -63,7 +64,12 @@ public final class HttpServer implements AutoCloseable {
   }
 
   /** Binds and returns the port (a free one when {@code port} is 0). */
-  public synchronized int start(String bindAddress, int port) {
+  public int start(String bindAddress, int port) {
+    return start(bindAddress, port, null);
+  }
+
+  /** Like {@link #start(String, int)}, serving HTTPS when {@code tls} is not null. */
+  public synchronized int start(String bindAddress, int port, SslContext tls) {
     group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
@@ -72,6 +78,9 @@ public final class HttpServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            if (tls != null) {
+              ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+            }
             ch.pipeline().addLast(
                 RequestTimeouts.idleClock(limits),
                 new HttpServerCodec(HttpLimits.MAX_REQUEST_LINE, HttpLimits.MAX_HEADER_BYTES, 8192),

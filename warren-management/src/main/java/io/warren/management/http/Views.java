@@ -1,6 +1,7 @@
 package io.warren.management.http;
 
 import io.warren.broker.MessageStats;
+import io.warren.broker.auth.CertificateLogin;
 import io.warren.broker.channel.AmqpChannel;
 import io.warren.broker.connection.AmqpConnection;
 import io.warren.broker.exchange.Binding;
@@ -15,11 +16,16 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import javax.security.auth.x500.X500Principal;
 
 /**
  * The JSON objects of RabbitMQ's management API, field by field as RabbitMQ 3.10 names them
@@ -257,6 +263,16 @@ public final class Views {
 
   // ---- connections, channels, consumers ----
 
+  /** The client certificate of a TLS connection, or null (plain TCP, or no certificate). */
+  private static X509Certificate peerCertificate(SSLSession tls) {
+    try {
+      return tls != null && tls.getPeerCertificates()[0] instanceof X509Certificate x509
+          ? x509 : null;
+    } catch (SSLPeerUnverifiedException noCertificate) {
+      return null;
+    }
+  }
+
   public Map<String, Object> connection(AmqpConnection c, int channelCount) {
     InetSocketAddress peer = inet(c.remoteAddress());
     InetSocketAddress local = inet(c.localAddress());
@@ -272,8 +288,11 @@ public final class Views {
     m.put("host", local == null ? null : local.getAddress().getHostAddress());
     m.put("name", c.name());
     m.put("node", node);
-    m.put("peer_cert_issuer", null);
-    m.put("peer_cert_subject", null);
+    SSLSession tls = c.tlsSession();
+    X509Certificate peerCertificate = peerCertificate(tls);
+    m.put("peer_cert_issuer", peerCertificate == null ? null
+        : peerCertificate.getIssuerX500Principal().getName(X500Principal.RFC2253));
+    m.put("peer_cert_subject", peerCertificate == null ? null : CertificateLogin.subject(peerCertificate));
     m.put("peer_cert_validity", null);
     m.put("peer_host", peer == null ? null : peer.getAddress().getHostAddress());
     m.put("peer_port", peer == null ? null : peer.getPort());
@@ -288,11 +307,12 @@ public final class Views {
     m.put("send_oct", c.bytesSent());
     m.put("send_oct_details", ZERO_RATE);
     m.put("send_pend", 0);
-    m.put("ssl", false);
+    m.put("ssl", tls != null);
     m.put("ssl_cipher", null);
     m.put("ssl_hash", null);
     m.put("ssl_key_exchange", null);
-    m.put("ssl_protocol", null);
+    // RabbitMQ names the version as Erlang does: tlsv1.3
+    m.put("ssl_protocol", tls == null ? null : tls.getProtocol().toLowerCase(Locale.ROOT));
     m.put("state", c.isRunning() ? "running" : "starting");
     m.put("timeout", c.heartbeat());
     m.put("type", "network");
