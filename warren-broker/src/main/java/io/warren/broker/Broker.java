@@ -20,6 +20,8 @@ import io.warren.broker.auth.PermissionRegistry;
 import io.warren.broker.auth.Permissions;
 import io.warren.broker.auth.User;
 import io.warren.broker.auth.UserRegistry;
+import io.warren.broker.cluster.ClusterView;
+import io.warren.broker.cluster.MetadataStore;
 import io.warren.broker.connection.AmqpConnection;
 import io.warren.broker.connection.ReadCoalescing;
 import io.warren.broker.durable.DefinitionsRecovery;
@@ -81,6 +83,9 @@ public final class Broker implements BrokerContext {
   private final PermissionRegistry permissions = new PermissionRegistry();
   private final BrokerDefinitions definitions = new BrokerDefinitions(users, vhosts, permissions, connections);
   private MessageStore store;
+  /** Set when this broker is a node of a cluster (before start), else null. */
+  private MetadataStore metadataStore;
+  private volatile ClusterView clusterView = ClusterView.single(ClusterView.defaultNodeName());
   private DiskMonitor diskMonitor;
   private MemoryMonitor memoryMonitor;
 
@@ -91,6 +96,24 @@ public final class Broker implements BrokerContext {
 
   public Broker(BrokerConfig config) {
     this.config = config;
+  }
+
+  /**
+   * Makes this broker a node of a cluster: from now on topology, users and permissions change
+   * through {@code metadata} (call before {@link #start()}). Its durable definitions then come
+   * from the cluster's log instead of this node's metadata log, and the cluster creates the
+   * default user and vhost once.
+   */
+  public synchronized void joinCluster(MetadataStore metadata, ClusterView view) {
+    this.metadataStore = metadata;
+    this.clusterView = view;
+    vhosts.setMetadataStore(metadata);
+    definitions.commitThrough(metadata);
+  }
+
+  /** The cluster's members as this node sees them; a single node is alone and running. */
+  public ClusterView cluster() {
+    return clusterView;
   }
 
   /** Creates the data folder and default user/vhost, then binds the AMQP port. */
@@ -104,9 +127,15 @@ public final class Broker implements BrokerContext {
     store = MessageStore.open(config.dataDir(), StoreOptions.defaults());
     DurableDefinitions definitions = new DurableDefinitions(store);
     vhosts.setPersistence(definitions);
-    DefinitionsRecovery.Summary recovered = DefinitionsRecovery.restore(definitions, this.definitions, vhosts, store);
-    this.definitions.recordTo(definitions);
-    if (recovered.users() == 0) {
+    DefinitionsRecovery.Summary recovered;
+    if (metadataStore != null) {
+      definitions.keepQueueLogsOnly(); // the cluster's state machine re-creates the definitions
+      recovered = new DefinitionsRecovery.Summary(0, 0, 0, 0, 0);
+    } else {
+      recovered = DefinitionsRecovery.restore(definitions, this.definitions, vhosts, store);
+      this.definitions.recordTo(definitions);
+    }
+    if (recovered.users() == 0 && metadataStore == null) {
       // As RabbitMQ: the default user and vhost are created on first start only, so an
       // operator who deletes guest does not see it come back.
       this.definitions.putUser(new User(config.defaultUser(), PasswordHash.of(config.defaultPassword()),

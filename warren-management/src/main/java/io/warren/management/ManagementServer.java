@@ -49,7 +49,7 @@ public final class ManagementServer implements AutoCloseable {
   public static ManagementServer start(Broker broker, String bindAddress, int port) {
     RateSampler rates = new RateSampler();
     ManagementServer[] self = new ManagementServer[1];
-    ApiRouter router = ManagementApi.router(broker, Node.name(), rates, () -> self[0].port);
+    ApiRouter router = ManagementApi.router(broker, broker.cluster().localNode(), rates, () -> self[0].port);
     ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "warren-management-rates");
       t.setDaemon(true);

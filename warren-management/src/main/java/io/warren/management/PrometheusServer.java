@@ -35,7 +35,7 @@ public final class PrometheusServer implements AutoCloseable {
   }
 
   public static PrometheusServer start(Broker broker, String bindAddress, int port) {
-    RabbitMetrics metrics = new RabbitMetrics(broker, Node.name(), ManagementApi.RABBITMQ_VERSION);
+    RabbitMetrics metrics = new RabbitMetrics(broker, broker.cluster().localNode(), ManagementApi.RABBITMQ_VERSION);
     PrometheusTextFormatWriter writer = new PrometheusTextFormatWriter(false);
     HttpServer http = new HttpServer("prometheus", request -> {
       if (!request.method().equals("GET")) {
