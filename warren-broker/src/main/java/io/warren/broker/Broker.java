@@ -111,6 +111,13 @@ public final class Broker implements BrokerContext {
     definitions.commitThrough(metadata);
   }
 
+  /** Names this node (RabbitMQ's node name) when it is not part of a cluster. */
+  public synchronized void nameNode(String nodeName) {
+    if (metadataStore == null) {
+      this.clusterView = ClusterView.single(nodeName);
+    }
+  }
+
   /** The cluster's members as this node sees them; a single node is alone and running. */
   public ClusterView cluster() {
     return clusterView;

@@ -52,6 +52,27 @@ final class ConfigFile {
     }
   }
 
+  /** A setting that is not the broker's (nodename, cluster_secret_file ...), or null if absent. */
+  String value(String key) {
+    return values.get(key);
+  }
+
+  /**
+   * classic_config's node list: the values of cluster_formation.classic_config.nodes.1, .2 ...
+   * in the order of their numbers.
+   */
+  java.util.List<String> clusterNodes() {
+    java.util.TreeMap<Integer, String> byNumber = new java.util.TreeMap<>();
+    values.forEach((k, v) -> {
+      if (k.startsWith(CLASSIC_CONFIG_NODES)) {
+        byNumber.put(Integer.parseInt(k.substring(CLASSIC_CONFIG_NODES.length())), v);
+      }
+    });
+    return java.util.List.copyOf(byNumber.values());
+  }
+
+  private static final String CLASSIC_CONFIG_NODES = "cluster_formation.classic_config.nodes.";
+
   /** A number between 0 and 1, such as vm_memory_high_watermark.relative's 0.4. */
   private static double fraction(String key, String v) throws IOException {
     try {
@@ -87,7 +108,22 @@ final class ConfigFile {
         case "io_threads" -> c.withIoThreads(Integer.parseInt(v));
         // read by the server through intValue(): the broker itself serves no HTTP
         case "management.tcp.port", "prometheus.tcp.port" -> c;
-        default -> throw new IOException("unknown configuration key '" + e.getKey() + "'");
+        // read by the server: they make the broker a node of a cluster
+        case "nodename", "cluster_port", "cluster_secret_file" -> c;
+        case "cluster_formation.peer_discovery_backend" -> {
+          if (!v.equals("classic_config") && !v.equals("rabbit_peer_discovery_classic_config")) {
+            throw new IOException("cluster_formation.peer_discovery_backend '" + v
+                + "' is not supported: Warren discovers peers with classic_config only");
+          }
+          yield c;
+        }
+        default -> {
+          if (e.getKey().startsWith(CLASSIC_CONFIG_NODES)
+              && e.getKey().substring(CLASSIC_CONFIG_NODES.length()).matches("[0-9]+")) {
+            yield c;
+          }
+          throw new IOException("unknown configuration key '" + e.getKey() + "'");
+        }
       };
     }
     return c;

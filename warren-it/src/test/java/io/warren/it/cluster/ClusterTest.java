@@ -10,6 +10,7 @@ import com.rabbitmq.client.ShutdownSignalException;
 import io.warren.cluster.ClusterConfig;
 import io.warren.cluster.PeerAddress;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,14 +41,26 @@ class ClusterTest {
   }
 
   private List<ClusterNode> startThree() throws Exception {
-    List<PeerAddress> peers = ClusterNode.peers("warren-a", "warren-b", "warren-c");
-    Path secret = dir.resolve("cookie");
-    for (PeerAddress p : peers) {
-      String short_ = p.nodeName().substring(0, p.nodeName().indexOf('@'));
-      nodes.add(new ClusterNode(p.nodeName(), dir.resolve(short_),
-          ClusterNode.config(p.nodeName(), peers, secret, dir.resolve(short_))));
+    for (int attempt = 1; ; attempt++) {
+      List<PeerAddress> peers = ClusterNode.peers("warren-a", "warren-b", "warren-c");
+      Path secret = dir.resolve("cookie");
+      for (PeerAddress p : peers) {
+        String shortName = p.nodeName().substring(0, p.nodeName().indexOf('@'));
+        Path data = dir.resolve(shortName + "-" + attempt);
+        nodes.add(new ClusterNode(p.nodeName(), data, ClusterNode.config(p.nodeName(), peers, secret, data)));
+      }
+      try {
+        nodes.forEach(ClusterNode::start);
+        break;
+      } catch (UncheckedIOException e) {
+        // a cluster port picked free was taken before the node bound it: try other ports
+        nodes.forEach(ClusterNode::stop);
+        nodes.clear();
+        if (attempt == 3) {
+          throw e;
+        }
+      }
     }
-    nodes.forEach(ClusterNode::start);
     for (ClusterNode n : nodes) {
       n.awaitReady();
     }

@@ -51,10 +51,10 @@ public final class WarrenProcess implements AutoCloseable {
    * Starts the server on a free loopback port with its data in {@code dataDir}, appending its
    * output to {@code outputFile}, and returns once the port accepts connections.
    */
-  public static WarrenProcess start(Path dataDir, Path outputFile) {
+  public static WarrenProcess start(Path dataDir, Path outputFile, String... extraArguments) {
     for (int attempt = 1; ; attempt++) {
       int port = freePort();
-      WarrenProcess p = launch(dataDir, outputFile, port);
+      WarrenProcess p = launch(dataDir, outputFile, port, extraArguments);
       if (p.awaitListening()) {
         return p;
       }
@@ -68,7 +68,7 @@ public final class WarrenProcess implements AutoCloseable {
     }
   }
 
-  private static WarrenProcess launch(Path dataDir, Path outputFile, int port) {
+  private static WarrenProcess launch(Path dataDir, Path outputFile, int port, String... extraArguments) {
     long outputStart = size(outputFile);
     String jar = System.getProperty("warren.server.jar");
     if (jar == null || !Files.isRegularFile(Path.of(jar))) {
@@ -80,6 +80,7 @@ public final class WarrenProcess implements AutoCloseable {
     command.addAll(JVM_OPTIONS);
     command.addAll(List.of("-jar", jar, "--bind", "127.0.0.1", "--port", Integer.toString(port),
         "--data-dir", dataDir.toString(), "--management-port", "0", "--prometheus-port", "0"));
+    command.addAll(List.of(extraArguments));
     try {
       Process process = new ProcessBuilder(command)
           .redirectErrorStream(true)
