@@ -54,6 +54,10 @@ try {
   page.on('dialog', (dialog) => dialog.accept());
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  // what the server's Content-Security-Policy blocks is a page error too (the UI must live within it)
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
+  });
 
   await step('the login form is shown', async () => {
     await page.goto(uiUrl);

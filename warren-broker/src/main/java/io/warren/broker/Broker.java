@@ -30,6 +30,7 @@ import io.warren.broker.vhost.VirtualHostRegistry;
 import io.warren.codec.FrameDecoder;
 import io.warren.codec.ProtocolConstants;
 import io.warren.store.MessageStore;
+import io.warren.store.StoreException;
 import io.warren.store.StoreOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -123,25 +124,11 @@ public final class Broker implements BrokerContext {
     return clusterView;
   }
 
-  /** Creates the data folder and default user/vhost, then binds the AMQP port. */
+  /** Opens the data folder (if any), creates the default user/vhost, then binds the AMQP port. */
   public synchronized void start() {
     long started = System.nanoTime();
-    try {
-      Files.createDirectories(config.dataDir());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create data folder " + config.dataDir(), e);
-    }
-    store = MessageStore.open(config.dataDir(), StoreOptions.defaults());
-    DurableDefinitions definitions = new DurableDefinitions(store);
-    vhosts.setPersistence(definitions);
-    DefinitionsRecovery.Summary recovered;
-    if (metadataStore != null) {
-      definitions.keepQueueLogsOnly(); // the cluster's state machine re-creates the definitions
-      recovered = new DefinitionsRecovery.Summary(0, 0, 0, 0, 0);
-    } else {
-      recovered = DefinitionsRecovery.restore(definitions, this.definitions, vhosts, store);
-      this.definitions.recordTo(definitions);
-    }
+    DefinitionsRecovery.Summary recovered = config.inMemory()
+        ? new DefinitionsRecovery.Summary(0, 0, 0, 0, 0) : openStore();
     if (recovered.users() == 0 && metadataStore == null) {
       // As RabbitMQ: the default user and vhost are created on first start only, so an
       // operator who deletes guest does not see it come back.
@@ -191,14 +178,40 @@ public final class Broker implements BrokerContext {
           + e.getMessage(), e);
     }
     port = ((InetSocketAddress) listener.localAddress()).getPort();
-    diskMonitor = new DiskMonitor(store, this, config.diskFreeLimit());
-    diskMonitor.start(acceptorGroup.next());
+    if (store != null) {
+      diskMonitor = new DiskMonitor(store, this, config.diskFreeLimit());
+      diskMonitor.start(acceptorGroup.next());
+    }
     memoryMonitor = new MemoryMonitor(this, config.effectiveMemoryLimit());
     memoryMonitor.start(acceptorGroup.next());
     LOG.info("Warren started on {}:{} ({}, data in {}) in {} ms; recovered {} exchanges, {} queues, {} bindings, "
-        + "{} messages", config.bindAddress(), port, epoll ? "epoll" : "nio", config.dataDir().toAbsolutePath(),
+        + "{} messages", config.bindAddress(), port, epoll ? "epoll" : "nio", config.inMemory() ? "memory only"
+        : config.dataDir().toAbsolutePath(),
         (System.nanoTime() - started) / 1_000_000, recovered.exchanges(), recovered.queues(), recovered.bindings(),
         recovered.messages());
+  }
+
+  /**
+   * Opens the data folder, restores durable definitions and messages from it and records
+   * changes there from now on. Not called for a broker without a data folder: its vhosts keep
+   * {@link io.warren.broker.vhost.Persistence#NONE}, so durable declares work but nothing outlives it.
+   */
+  private DefinitionsRecovery.Summary openStore() {
+    try {
+      Files.createDirectories(config.dataDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create data folder " + config.dataDir(), e);
+    }
+    store = MessageStore.open(config.dataDir(), StoreOptions.defaults());
+    DurableDefinitions durable = new DurableDefinitions(store);
+    vhosts.setPersistence(durable);
+    if (metadataStore != null) {
+      durable.keepQueueLogsOnly(); // the cluster's state machine re-creates the definitions
+      return new DefinitionsRecovery.Summary(0, 0, 0, 0, 0);
+    }
+    DefinitionsRecovery.Summary recovered = DefinitionsRecovery.restore(durable, this.definitions, vhosts, store);
+    this.definitions.recordTo(durable);
+    return recovered;
   }
 
   /** The port the AMQP listener is bound to (useful after starting on port 0). */
@@ -252,6 +265,16 @@ public final class Broker implements BrokerContext {
     boolean memory = memoryAlarm();
     boolean disk = diskAlarm();
     return memory && disk ? "low on memory & disk" : memory ? "low on memory" : "low on disk";
+  }
+
+  @Override
+  public void storeWriteFailed(StoreException failure, long bytes) {
+    DiskMonitor monitor = diskMonitor;
+    if (failure.isOutOfSpace() && monitor != null) {
+      monitor.outOfSpace(bytes);
+    } else {
+      LOG.error("a message could not be written to the store", failure);
+    }
   }
 
   /** True while free disk space is below the limit (RabbitMQ's disk_free_alarm). */

@@ -9,7 +9,8 @@ import java.time.Duration;
  *
  * @param bindAddress       address the AMQP listener binds to; default all interfaces
  * @param port              AMQP port; 0 picks a free port (see {@link Broker#port()}); default 5672
- * @param dataDir           folder for durable state; default {@code ./data}
+ * @param dataDir           folder for durable state; default {@code ./data}; null for a broker that
+ *                          keeps everything in memory (see {@link #inMemory()})
  * @param defaultUser       user created on first start; default guest
  * @param defaultPassword   password of the default user; default guest
  * @param defaultVhost      vhost created on first start; default "/"
@@ -24,6 +25,10 @@ import java.time.Duration;
  * @param memoryLimit       above this many bytes of live heap, publishers are blocked, as with
  *                          RabbitMQ's vm_memory_high_watermark; -1 (the default) means 40 % of
  *                          the JVM's maximum heap, RabbitMQ's 0.4 applied to the memory Warren has
+ * @param sendTimeout       a client that reads none of its pending output for this long is
+ *                          disconnected, as RabbitMQ's tcp_listen_options.send_timeout; default 30 s
+ * @param maxMessageSize    largest message body accepted, as RabbitMQ's max_message_size: a publish
+ *                          declaring more closes its channel with 406; default 128 MiB, at most 512 MiB
  */
 public record BrokerConfig(
     String bindAddress,
@@ -38,7 +43,9 @@ public record BrokerConfig(
     boolean loopbackOnlyUsers,
     int ioThreads,
     long diskFreeLimit,
-    long memoryLimit) {
+    long memoryLimit,
+    Duration sendTimeout,
+    long maxMessageSize) {
 
   public static final int DEFAULT_PORT = 5672;
   public static final String DEFAULT_DATA_DIR = "data";
@@ -46,13 +53,27 @@ public record BrokerConfig(
   public static final int DEFAULT_FRAME_MAX = 131_072;
   public static final int DEFAULT_CHANNEL_MAX = 2047;
   public static final long DEFAULT_DISK_FREE_LIMIT = 50_000_000L;
+  /** RabbitMQ's listener default (ranch's send_timeout). */
+  public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(30);
   /** RabbitMQ's default vm_memory_high_watermark.relative. */
   public static final double DEFAULT_MEMORY_HIGH_WATERMARK = 0.4;
+  /** RabbitMQ's default max_message_size (128 MiB). */
+  public static final long DEFAULT_MAX_MESSAGE_SIZE = 134_217_728L;
+  /** The largest max_message_size RabbitMQ accepts (512 MiB). */
+  public static final long MAX_MESSAGE_SIZE_LIMIT = 536_870_912L;
+
+  public BrokerConfig {
+    if (maxMessageSize < 1 || maxMessageSize > MAX_MESSAGE_SIZE_LIMIT) {
+      throw new IllegalArgumentException("max_message_size must be between 1 and " + MAX_MESSAGE_SIZE_LIMIT
+          + ", not " + maxMessageSize);
+    }
+  }
 
   /** The defaults a plain {@code bin/warren} runs with. */
   public static BrokerConfig defaults() {
     return new BrokerConfig("0.0.0.0", DEFAULT_PORT, Path.of(DEFAULT_DATA_DIR), "guest", "guest", "/",
-        DEFAULT_HEARTBEAT, DEFAULT_FRAME_MAX, DEFAULT_CHANNEL_MAX, true, 0, DEFAULT_DISK_FREE_LIMIT, -1);
+        DEFAULT_HEARTBEAT, DEFAULT_FRAME_MAX, DEFAULT_CHANNEL_MAX, true, 0, DEFAULT_DISK_FREE_LIMIT, -1,
+        DEFAULT_SEND_TIMEOUT, DEFAULT_MAX_MESSAGE_SIZE);
   }
 
   public BrokerConfig withBindAddress(String value) {
@@ -65,6 +86,20 @@ public record BrokerConfig(
 
   public BrokerConfig withDataDir(Path value) {
     return builder().dataDir(value).build();
+  }
+
+  /**
+   * No data folder: nothing is read or written on disk. Durable exchanges and queues and
+   * persistent messages are accepted as usual but live only as long as the broker; messages are
+   * never paged out, and there is no disk alarm. The fastest broker to start, for tests.
+   */
+  public BrokerConfig withoutDataDir() {
+    return builder().dataDir(null).build();
+  }
+
+  /** Whether this broker has no data folder (see {@link #withoutDataDir()}). */
+  public boolean inMemory() {
+    return dataDir == null;
   }
 
   public BrokerConfig withDefaultUser(String user, String password) {
@@ -103,6 +138,14 @@ public record BrokerConfig(
     return builder().memoryLimit(bytes).build();
   }
 
+  public BrokerConfig withSendTimeout(Duration value) {
+    return builder().sendTimeout(value).build();
+  }
+
+  public BrokerConfig withMaxMessageSize(long bytes) {
+    return builder().maxMessageSize(bytes).build();
+  }
+
   /** The memory limit in bytes: {@link #memoryLimit} or, when that is -1, the default share of the heap. */
   public long effectiveMemoryLimit() {
     return memoryLimit >= 0 ? memoryLimit : heapShare(DEFAULT_MEMORY_HIGH_WATERMARK);
@@ -132,6 +175,8 @@ public record BrokerConfig(
     private int ioThreads;
     private long diskFreeLimit;
     private long memoryLimit;
+    private Duration sendTimeout;
+    private long maxMessageSize;
 
     Builder(BrokerConfig c) {
       bindAddress = c.bindAddress;
@@ -147,6 +192,8 @@ public record BrokerConfig(
       ioThreads = c.ioThreads;
       diskFreeLimit = c.diskFreeLimit;
       memoryLimit = c.memoryLimit;
+      sendTimeout = c.sendTimeout;
+      maxMessageSize = c.maxMessageSize;
     }
 
     Builder bindAddress(String v) {
@@ -214,9 +261,20 @@ public record BrokerConfig(
       return this;
     }
 
+    Builder sendTimeout(Duration v) {
+      sendTimeout = v;
+      return this;
+    }
+
+    Builder maxMessageSize(long v) {
+      maxMessageSize = v;
+      return this;
+    }
+
     BrokerConfig build() {
       return new BrokerConfig(bindAddress, port, dataDir, defaultUser, defaultPassword, defaultVhost, heartbeat,
-          frameMax, channelMax, loopbackOnlyUsers, ioThreads, diskFreeLimit, memoryLimit);
+          frameMax, channelMax, loopbackOnlyUsers, ioThreads, diskFreeLimit, memoryLimit, sendTimeout,
+          maxMessageSize);
     }
   }
 }

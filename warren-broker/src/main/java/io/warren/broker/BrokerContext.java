@@ -26,6 +26,13 @@ public interface BrokerContext {
   /** connection.blocked's reason for the alarms on now, worded as RabbitMQ words it ("low on memory"). */
   String blockedReason();
 
+  /**
+   * A message of {@code bytes} could not be written to the store. Out of space, the disk alarm
+   * goes on at once (publishers are blocked until space returns); any other failure is logged.
+   * Any thread.
+   */
+  void storeWriteFailed(io.warren.store.StoreException failure, long bytes);
+
   /** Live connections (concurrent set). */
   Set<AmqpConnection> connections();
 }

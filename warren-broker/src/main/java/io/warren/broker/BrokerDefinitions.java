@@ -79,7 +79,8 @@ public final class BrokerDefinitions {
   public synchronized void putUserLocally(User user) {
     users.add(user);
     if (durable != null) {
-      durable.userPut(user.name(), user.passwordHash().toBase64(), List.copyOf(user.tags()));
+      durable.userPut(user.name(), user.passwordHash().toBase64(), user.passwordHash().algorithm().rabbitName(),
+          List.copyOf(user.tags()));
     }
   }
 

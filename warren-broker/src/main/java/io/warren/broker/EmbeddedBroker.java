@@ -28,6 +28,14 @@ public final class EmbeddedBroker implements AutoCloseable {
     return start(BrokerConfig.defaults().withBindAddress("127.0.0.1").withPort(0).withDataDir(dataDir));
   }
 
+  /**
+   * Starts a broker on a free loopback port with no data folder: nothing touches the disk, and
+   * durable definitions and persistent messages last only as long as the broker.
+   */
+  public static EmbeddedBroker startInMemory() {
+    return start(BrokerConfig.defaults().withBindAddress("127.0.0.1").withPort(0).withoutDataDir());
+  }
+
   /** Starts a broker with the given configuration (port 0 picks a free port). */
   public static EmbeddedBroker start(BrokerConfig config) {
     Broker broker = new Broker(config);

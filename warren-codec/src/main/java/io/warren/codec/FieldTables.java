@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
@@ -92,8 +91,7 @@ public final class FieldTables {
             need(in, end, 1);
             int keyLength = in.readUnsignedByte();
             need(in, end, keyLength);
-            String key = keyLength == 0 ? ""
-                    : in.toString(in.readerIndex(), keyLength, StandardCharsets.UTF_8);
+            String key = keyLength == 0 ? "" : Wire.decodeShortstr(in, in.readerIndex(), keyLength);
             in.skipBytes(keyLength);
             Object value = readValue(in, end, depth);
             if (!table.containsKey(key)) {

@@ -35,6 +35,11 @@ import java.util.List;
  * <p>A basic.publish or content header frame that repeats the previous one byte for byte is
  * handed out again as the same (immutable) object: see {@link RepeatedFrames}.
  *
+ * <p>Decoding can be paused ({@link #pause()}): frames already read stay undecoded until
+ * {@link #resume()}, so a connection that stops reading its socket also stops acting on what
+ * one socket read brought in. A 64 KB read can hold two thousand basic.get requests, and
+ * answering all of them would buffer megabytes for a client that may never read them.
+ *
  * <p>One instance per connection, used on its event loop only.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
@@ -49,6 +54,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     /** Bytes and socket reads seen, for the management API (recv_oct, recv_cnt); one write per read. */
     private volatile long bytesRead;
     private volatile long reads;
+    private boolean paused;
+    private ChannelHandlerContext ctx;
 
     /**
      * @param maxFrameSize frame-max in force, frame overhead included; 0 for no limit. Before
@@ -85,6 +92,38 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         super.channelRead(ctx, msg);
     }
 
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        this.ctx = ctx;
+        super.handlerAdded(ctx);
+    }
+
+    /** Stops handing out frames; the bytes already read wait for {@link #resume()}. */
+    public void pause() {
+        paused = true;
+    }
+
+    /**
+     * Hands out the frames that waited while paused, in a task of their own: resuming may be
+     * asked for while a frame is being handled, and decoding must not start again inside that.
+     */
+    public void resume() {
+        if (!paused) {
+            return;
+        }
+        paused = false;
+        ctx.executor().execute(() -> {
+            if (!paused && ctx.channel().isActive() && internalBuffer().isReadable()) {
+                try {
+                    super.channelRead(ctx, io.netty.buffer.Unpooled.EMPTY_BUFFER); // decodes what is buffered
+                    channelReadComplete(ctx);
+                } catch (Exception e) {
+                    ctx.fireExceptionCaught(e);
+                }
+            }
+        });
+    }
+
     /** The frame-max in force. */
     public int maxFrameSize() {
         return maxFrameSize;
@@ -92,6 +131,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (paused) {
+            return; // leaves the bytes where they are: ByteToMessageDecoder stops its loop
+        }
         switch (state) {
             case AWAIT_PROTOCOL_HEADER -> decodeProtocolHeader(in, out);
             case FRAMES -> decodeFrame(in, out);

@@ -2,6 +2,9 @@ package io.warren.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -20,16 +23,43 @@ public final class Wire {
     private Wire() {
     }
 
-    /** A shortstr decoded as UTF-8 without checking it (malformed bytes become U+FFFD). */
+    /**
+     * A shortstr decoded as UTF-8 without checking it (see {@link #decodeShortstr} for what
+     * malformed bytes become).
+     */
     public static String readShortstr(ByteBuf in) {
         int length = in.readUnsignedByte();
         if (length == 0) {
             return "";
         }
         checkReadable(in, length);
-        String s = in.toString(in.readerIndex(), length, StandardCharsets.UTF_8);
+        String s = decodeShortstr(in, in.readerIndex(), length);
         in.skipBytes(length);
         return s;
+    }
+
+    /**
+     * Decodes unchecked shortstr bytes (a field-table key, a property, a publish's routing key)
+     * so that the string always fits a shortstr again: the broker writes these back in
+     * deliveries, returns and dead-lettered headers. A malformed byte decodes to U+FFFD, which
+     * takes three bytes when written, so more than 85 malformed bytes would no longer fit 255;
+     * such a string is decoded with '?' for each malformed sequence instead, which never grows.
+     * (RabbitMQ keeps the bytes as they are; Warren's strings cannot hold malformed UTF-8.)
+     */
+    static String decodeShortstr(ByteBuf in, int index, int length) {
+        String s = in.toString(index, length, StandardCharsets.UTF_8);
+        if (length <= SHORTSTR_MAX / 3 || ByteBufUtil.utf8Bytes(s) <= length) {
+            return s;
+        }
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE)
+                .replaceWith("?");
+        try {
+            return decoder.decode(in.nioBuffer(index, length)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalStateException("a replacing decoder does not throw", e);
+        }
     }
 
     /** A shortstr that must be UTF-8, as RabbitMQ requires outside content-carrying methods. */

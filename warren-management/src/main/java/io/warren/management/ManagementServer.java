@@ -6,6 +6,7 @@ import io.warren.broker.connection.AmqpConnection;
 import io.warren.broker.exchange.Exchange;
 import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.vhost.VirtualHost;
+import io.warren.management.http.ApiResponse;
 import io.warren.management.http.ApiRouter;
 import io.warren.management.http.HttpServer;
 import io.warren.management.http.ManagementApi;
@@ -45,8 +46,12 @@ public final class ManagementServer implements AutoCloseable {
     this.sampler = sampler;
   }
 
-  /** Starts serving on {@code port} (0 picks a free one, see {@link #port()}). */
+  /** Starts serving on {@code port} (0 picks a free one, see {@link #port()}) with the default settings. */
   public static ManagementServer start(Broker broker, String bindAddress, int port) {
+    return start(broker, bindAddress, port, ManagementSettings.DEFAULTS);
+  }
+
+  public static ManagementServer start(Broker broker, String bindAddress, int port, ManagementSettings settings) {
     RateSampler rates = new RateSampler();
     ManagementServer[] self = new ManagementServer[1];
     ApiRouter router = ManagementApi.router(broker, broker.cluster().localNode(), rates, () -> self[0].port);
@@ -55,7 +60,11 @@ public final class ManagementServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    self[0] = new ManagementServer(new HttpServer("management", router), sampler);
+    HttpServer http = new HttpServer("management", settings.limits(), head -> {
+      ApiResponse refusal = router.refuseBeforeBody(head);
+      return refusal == null ? null : settings.secure(refusal);
+    }, request -> settings.secure(router.apply(request)));
+    self[0] = new ManagementServer(http, sampler);
     self[0].port = self[0].http.start(bindAddress, port);
     sampler.scheduleAtFixedRate(() -> sample(broker, rates), 0, SAMPLE_INTERVAL_SECONDS, TimeUnit.SECONDS);
     LOG.info("management API on http://{}:{}/", bindAddress, self[0].port);

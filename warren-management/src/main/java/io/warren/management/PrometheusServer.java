@@ -3,7 +3,9 @@ package io.warren.management;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.warren.broker.Broker;
 import io.warren.management.http.ApiResponse;
+import io.warren.management.http.HttpLimits;
 import io.warren.management.http.HttpServer;
+import io.warren.management.http.RequestGate;
 import io.warren.management.http.ManagementApi;
 import io.warren.management.metrics.RabbitMetrics;
 import java.io.ByteArrayOutputStream;
@@ -35,9 +37,14 @@ public final class PrometheusServer implements AutoCloseable {
   }
 
   public static PrometheusServer start(Broker broker, String bindAddress, int port) {
+    return start(broker, bindAddress, port, HttpLimits.DEFAULTS);
+  }
+
+  /** With the same guards as the management port ({@code prometheus.tcp.*} timeouts). */
+  public static PrometheusServer start(Broker broker, String bindAddress, int port, HttpLimits limits) {
     RabbitMetrics metrics = new RabbitMetrics(broker, broker.cluster().localNode(), ManagementApi.RABBITMQ_VERSION);
     PrometheusTextFormatWriter writer = new PrometheusTextFormatWriter(false);
-    HttpServer http = new HttpServer("prometheus", request -> {
+    HttpServer http = new HttpServer("prometheus", limits, RequestGate.OPEN, request -> {
       if (!request.method().equals("GET")) {
         return new ApiResponse(405, null, new byte[0], Map.of());
       }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.util.List;
@@ -75,6 +76,69 @@ class AccessApiTest extends ManagementTestSupport {
     Reply refused = callAs(management, "pw", "PUT", "/api/queues/%2F/" + unique("theirs"), Map.of());
     assertThat(refused.status()).isEqualTo(401);
     assertThat(refused.map()).isEqualTo(Map.of("error", "not_authorised", "reason", "Access refused."));
+  }
+
+  /**
+   * RabbitMQ's filter_vhost: a monitoring user learns of every vhost and sees every connection,
+   * but lists queues, exchanges and bindings only of the vhosts it has permissions in.
+   */
+  @Test
+  void shouldShowAMonitoringUserOnlyTheObjectsOfItsOwnVhosts() throws Exception {
+    String monitoring = createUser("monitoring");
+    String mine = unique("mon-mine");
+    String theirs = unique("mon-theirs");
+    for (String vhost : List.of(mine, theirs)) {
+      assertThat(call("PUT", "/api/vhosts/" + vhost, null).status()).isEqualTo(201);
+      Channel ch = amqp("guest", "guest", vhost).createChannel();
+      ch.exchangeDeclare("x-" + vhost, "direct");
+      ch.queueDeclare("q-" + vhost, false, false, false, null);
+      ch.queueBind("q-" + vhost, "x-" + vhost, "k");
+      ch.basicConsume("q-" + vhost, true, (tag, m) -> { }, tag -> { });
+    }
+    call("PUT", "/api/permissions/" + mine + "/" + monitoring, Map.of("configure", ".*", "write", ".*", "read", ".*"));
+
+    for (String listing : List.of("/api/queues", "/api/exchanges", "/api/bindings")) {
+      List<Map<String, Object>> seen = callAs(monitoring, "pw", "GET", listing, null).list();
+      assertThat(seen).as(listing).anySatisfy(o -> assertThat(o).containsEntry("vhost", mine));
+      assertThat(seen).as(listing).noneSatisfy(o -> assertThat(o).containsEntry("vhost", theirs));
+      assertThat(callAs(monitoring, "pw", "GET", listing + "/" + theirs, null).map()).as(listing)
+          .isEqualTo(Map.of("error", "not_authorised", "reason", "User not authorised to access virtual host"));
+    }
+    assertThat(callAs(monitoring, "pw", "GET", "/api/queues/" + theirs + "/q-" + theirs, null).status())
+        .isEqualTo(401);
+    // what monitoring adds: every vhost's name, everyone's connections, channels and consumers
+    assertThat(callAs(monitoring, "pw", "GET", "/api/vhosts", null).list())
+        .anySatisfy(v -> assertThat(v).containsEntry("name", theirs));
+    assertThat(callAs(monitoring, "pw", "GET", "/api/connections", null).list())
+        .anySatisfy(c -> assertThat(c).containsEntry("vhost", theirs));
+    assertThat(callAs(monitoring, "pw", "GET", "/api/consumers", null).list())
+        .anySatisfy(c -> assertThat(asMap(c.get("queue"))).containsEntry("vhost", theirs));
+    // the administrator still sees both vhosts' objects
+    assertThat(get("/api/queues").list()).anySatisfy(q -> assertThat(q).containsEntry("vhost", theirs))
+        .anySatisfy(q -> assertThat(q).containsEntry("vhost", mine));
+    for (String vhost : List.of(mine, theirs)) {
+      call("DELETE", "/api/vhosts/" + vhost, null);
+    }
+  }
+
+  @Test
+  void shouldShowAManagementUserOnlyItsOwnConsumers() throws Exception {
+    String management = createUser("management");
+    call("PUT", "/api/permissions/%2F/" + management, Map.of("configure", ".*", "write", ".*", "read", ".*"));
+    String guestQueue = unique("guest-consumed");
+    Channel guest = amqp().createChannel();
+    guest.queueDeclare(guestQueue, false, false, true, null);
+    guest.basicConsume(guestQueue, true, (tag, m) -> { }, tag -> { });
+    String ownQueue = unique("own-consumed");
+    Channel own = amqp(management, "pw", "/").createChannel();
+    own.queueDeclare(ownQueue, false, false, true, null);
+    own.basicConsume(ownQueue, true, (tag, m) -> { }, tag -> { });
+
+    List<Map<String, Object>> seen = callAs(management, "pw", "GET", "/api/consumers", null).list();
+    assertThat(seen).anySatisfy(c -> assertThat(asMap(c.get("queue"))).containsEntry("name", ownQueue));
+    assertThat(seen).noneSatisfy(c -> assertThat(asMap(c.get("queue"))).containsEntry("name", guestQueue));
+    assertThat(get("/api/consumers").list()).anySatisfy(c -> assertThat(asMap(c.get("queue")))
+        .containsEntry("name", guestQueue));
   }
 
   @Test

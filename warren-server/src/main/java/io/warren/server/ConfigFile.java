@@ -1,6 +1,8 @@
 package io.warren.server;
 
 import io.warren.broker.BrokerConfig;
+import io.warren.management.ManagementSettings;
+import io.warren.management.http.HttpLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +41,17 @@ final class ConfigFile {
     return new ConfigFile(values);
   }
 
+  /** The log.* settings present (see {@link Logging}). */
+  Map<String, String> logSettings() {
+    Map<String, String> log = new LinkedHashMap<>();
+    for (String key : Logging.KEYS) {
+      if (values.containsKey(key)) {
+        log.put(key, values.get(key));
+      }
+    }
+    return log;
+  }
+
   /** An integer setting that is not the broker's (management.tcp.port ...), or null if absent. */
   Integer intValue(String key) throws IOException {
     String v = values.get(key);
@@ -50,6 +63,56 @@ final class ConfigFile {
     } catch (NumberFormatException e) {
       throw new IOException("'" + key + "' must be a number, not '" + v + "'");
     }
+  }
+
+  /** The management listener's limits and security headers, RabbitMQ's keys over Warren's defaults. */
+  ManagementSettings managementSettings() throws IOException {
+    ManagementSettings m = ManagementSettings.DEFAULTS.withLimits(httpLimits("management.tcp."));
+    Integer maxBody = intValue("management.http_max_body_size");
+    if (maxBody != null) {
+      m = m.withLimits(m.limits().withMaxBodySize(maxBody));
+    }
+    if (values.containsKey("management.csp.policy")) {
+      m = m.withContentSecurityPolicy(values.get("management.csp.policy"));
+    }
+    if (values.containsKey("management.headers.frame_options")) {
+      m = m.withFrameOptions(values.get("management.headers.frame_options"));
+    }
+    if (values.containsKey("management.headers.content_type_options")) {
+      m = m.withContentTypeOptions(values.get("management.headers.content_type_options"));
+    }
+    return m;
+  }
+
+  /** The Prometheus listener's timeouts ({@code prometheus.tcp.*}, as rabbitmq_prometheus names them). */
+  HttpLimits prometheusLimits() throws IOException {
+    return httpLimits("prometheus.tcp.");
+  }
+
+  /** cowboy's three timeouts under a listener's prefix, in milliseconds as RabbitMQ reads them. */
+  private HttpLimits httpLimits(String prefix) throws IOException {
+    HttpLimits limits = HttpLimits.DEFAULTS;
+    Integer request = positive(prefix + "request_timeout");
+    Integer idle = positive(prefix + "idle_timeout");
+    Integer inactivity = positive(prefix + "inactivity_timeout");
+    if (request != null) {
+      limits = limits.withRequestTimeout(Duration.ofMillis(request));
+    }
+    if (idle != null) {
+      limits = limits.withIdleTimeout(Duration.ofMillis(idle));
+    }
+    if (inactivity != null) {
+      limits = limits.withInactivityTimeout(Duration.ofMillis(inactivity));
+    }
+    return limits;
+  }
+
+  private Integer positive(String key) throws IOException {
+    Integer v = intValue(key);
+    if (v != null && v <= 0) {
+      throw new IOException("'" + key + "' must be a positive number of milliseconds, not '" + v + "'");
+    }
+    return v;
   }
 
   /** A setting that is not the broker's (nodename, cluster_secret_file ...), or null if absent. */
@@ -73,6 +136,11 @@ final class ConfigFile {
 
   private static final String CLASSIC_CONFIG_NODES = "cluster_formation.classic_config.nodes.";
 
+  /** Whether any key starts with {@code prefix}. */
+  boolean hasKeyStartingWith(String prefix) {
+    return values.keySet().stream().anyMatch(k -> k.startsWith(prefix));
+  }
+
   /** A number between 0 and 1, such as vm_memory_high_watermark.relative's 0.4. */
   private static double fraction(String key, String v) throws IOException {
     try {
@@ -84,6 +152,20 @@ final class ConfigFile {
       // reported below
     }
     throw new IOException("'" + key + "' must be a number between 0 and 1, not '" + v + "'");
+  }
+
+  /** A byte count between 1 and RabbitMQ's ceiling of 512 MiB, as its schema validates max_message_size. */
+  private static long maxMessageSize(String v) throws IOException {
+    try {
+      long n = Long.parseLong(v);
+      if (n >= 1 && n <= BrokerConfig.MAX_MESSAGE_SIZE_LIMIT) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IOException("'max_message_size' must be a number of bytes between 1 and "
+        + BrokerConfig.MAX_MESSAGE_SIZE_LIMIT + ", not '" + v + "'");
   }
 
   BrokerConfig applyTo(BrokerConfig config) throws IOException {
@@ -103,11 +185,18 @@ final class ConfigFile {
         case "heartbeat" -> c.withHeartbeat(Duration.ofSeconds(Integer.parseInt(v)));
         case "frame_max" -> c.withFrameMax(Integer.parseInt(v));
         case "channel_max" -> c.withChannelMax(Integer.parseInt(v));
+        case "max_message_size" -> c.withMaxMessageSize(maxMessageSize(v));
         case "loopback_users", "loopback_users.guest" -> c.withLoopbackOnlyUsers(!v.equals("none") && !v.equals("false"));
         case "data_dir" -> c.withDataDir(Path.of(v));
         case "io_threads" -> c.withIoThreads(Integer.parseInt(v));
-        // read by the server through intValue(): the broker itself serves no HTTP
-        case "management.tcp.port", "prometheus.tcp.port" -> c;
+        case "tcp_listen_options.send_timeout" -> c.withSendTimeout(Duration.ofMillis(Long.parseLong(v)));
+        // read by the server (intValue, managementSettings, prometheusLimits): the broker serves no HTTP
+        case "management.tcp.port", "prometheus.tcp.port", "management.tcp.request_timeout",
+            "management.tcp.idle_timeout", "management.tcp.inactivity_timeout", "management.http_max_body_size",
+            "management.csp.policy", "management.headers.frame_options", "management.headers.content_type_options",
+            "prometheus.tcp.request_timeout", "prometheus.tcp.idle_timeout", "prometheus.tcp.inactivity_timeout" -> c;
+        case "log.file", "log.dir", "log.file.level", "log.console", "log.console.level", "log.file.rotation.size",
+            "log.file.rotation.count" -> c; // see Logging
         // read by the server: they make the broker a node of a cluster
         case "nodename", "cluster_port", "cluster_secret_file" -> c;
         case "cluster_formation.peer_discovery_backend" -> {
@@ -118,6 +207,9 @@ final class ConfigFile {
           yield c;
         }
         default -> {
+          if (MqttConfig.KEYS.contains(e.getKey()) || StompConfig.KEYS.contains(e.getKey())) {
+            yield c; // read by the server through MqttConfig and StompConfig
+          }
           if (e.getKey().startsWith(CLASSIC_CONFIG_NODES)
               && e.getKey().substring(CLASSIC_CONFIG_NODES.length()).matches("[0-9]+")) {
             yield c;
@@ -130,7 +222,7 @@ final class ConfigFile {
   }
 
   /** "5672" or "127.0.0.1:5672" or "[::1]:5672". */
-  private static BrokerConfig applyListener(BrokerConfig c, String v) {
+  static BrokerConfig applyListener(BrokerConfig c, String v) {
     int colon = v.lastIndexOf(':');
     if (colon < 0) {
       return c.withPort(Integer.parseInt(v));

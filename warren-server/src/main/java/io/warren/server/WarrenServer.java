@@ -4,9 +4,14 @@ import io.warren.broker.Broker;
 import io.warren.broker.BrokerConfig;
 import io.warren.cluster.WarrenCluster;
 import io.warren.management.ManagementServer;
+import io.warren.management.ManagementSettings;
 import io.netty.util.ResourceLeakDetector;
 import io.warren.management.PrometheusServer;
+import io.warren.management.http.HttpLimits;
+import io.warren.mqtt.MqttServer;
+import io.warren.stomp.StompServer;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -19,11 +24,19 @@ import picocli.CommandLine.Option;
  * The {@code warren} command: reads flags and an optional rabbitmq.conf-style file, locks the
  * data folder, starts the broker and stops it cleanly on SIGTERM/SIGINT.
  */
-@Command(name = "warren", mixinStandardHelpOptions = true, version = "Warren 0.1.0",
+@Command(name = "warren", mixinStandardHelpOptions = true, versionProvider = WarrenServer.Version.class,
     description = "Starts Warren, an AMQP 0-9-1 broker with RabbitMQ's behaviour.")
 public final class WarrenServer implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(WarrenServer.class);
+
+  /** {@code --version}: the build's version, as the server property and the management API report it. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"Warren " + io.warren.broker.WarrenVersion.current()};
+    }
+  }
 
   @Option(names = "--port", paramLabel = "N", description = "AMQP port (default: 5672, or the config file's)")
   Integer port;
@@ -41,6 +54,16 @@ public final class WarrenServer implements Callable<Integer> {
   @Option(names = "--prometheus-port", paramLabel = "N",
       description = "Prometheus /metrics port (default: 15692; 0 picks a free port; -1 turns it off)")
   Integer prometheusPort;
+
+  @Option(names = "--mqtt-port", paramLabel = "N",
+      description = "MQTT port; turns MQTT on (default: off, or 1883 if the config file has mqtt.* keys; "
+          + "0 picks a free port; -1 turns it off)")
+  Integer mqttPort;
+
+  @Option(names = "--stomp-port", paramLabel = "N",
+      description = "STOMP port; turns STOMP on (default: off, or 61613 if the config file has stomp.* keys; "
+          + "0 picks a free port; -1 turns it off)")
+  Integer stompPort;
 
   @Option(names = "--io-threads", paramLabel = "N",
       description = "network event-loop threads (default: one per two cores)")
@@ -81,13 +104,20 @@ public final class WarrenServer implements Callable<Integer> {
     BrokerConfig config = BrokerConfig.defaults();
     int httpPort = ManagementServer.DEFAULT_PORT;
     int metricsPort = PrometheusServer.DEFAULT_PORT;
+    ManagementSettings managementSettings = ManagementSettings.DEFAULTS;
+    HttpLimits prometheusLimits = HttpLimits.DEFAULTS;
+    Map<String, String> logSettings = Map.of();
     ConfigFile file = null;
     if (configFile != null) {
       file = ConfigFile.read(configFile);
+      logSettings = file.logSettings();
       config = file.applyTo(config);
       httpPort = orDefault(file.intValue("management.tcp.port"), httpPort);
       metricsPort = orDefault(file.intValue("prometheus.tcp.port"), metricsPort);
+      managementSettings = file.managementSettings();
+      prometheusLimits = file.prometheusLimits();
     }
+    Logging.configure(logSettings);
     httpPort = orDefault(managementPort, httpPort);
     metricsPort = orDefault(prometheusPort, metricsPort);
     if (port != null) {
@@ -102,6 +132,12 @@ public final class WarrenServer implements Callable<Integer> {
     if (ioThreads != null) {
       config = config.withIoThreads(ioThreads);
     }
+    MqttConfig.Listener mqtt = MqttConfig.read(file, config.bindAddress());
+    boolean mqttOn = mqttPort != null ? mqttPort >= 0 : mqtt.enabled();
+    int mqttListenPort = mqttPort != null && mqttPort >= 0 ? mqttPort : mqtt.port();
+    StompConfig.Listener stomp = StompConfig.read(file, config.bindAddress());
+    boolean stompOn = stompPort != null ? stompPort >= 0 : stomp.enabled();
+    int stompListenPort = stompPort != null && stompPort >= 0 ? stompPort : stomp.port();
 
     try {
       // The store locks the data folder: a second broker on it fails here with a clear message.
@@ -116,21 +152,41 @@ public final class WarrenServer implements Callable<Integer> {
       }
       ManagementServer management = null;
       PrometheusServer prometheus = null;
+      MqttServer mqttServer = null;
+      StompServer stompServer = null;
       try {
-        management = httpPort < 0 ? null : ManagementServer.start(broker, config.bindAddress(), httpPort);
-        prometheus = metricsPort < 0 ? null : PrometheusServer.start(broker, config.bindAddress(), metricsPort);
+        management = httpPort < 0 ? null : ManagementServer.start(broker, config.bindAddress(), httpPort,
+            managementSettings);
+        prometheus = metricsPort < 0 ? null : PrometheusServer.start(broker, config.bindAddress(), metricsPort,
+            prometheusLimits);
+        mqttServer = mqttOn ? MqttServer.start(broker, mqtt.bindAddress(), mqttListenPort, mqtt.settings()) : null;
+        stompServer = stompOn ? StompServer.start(broker, stomp.bindAddress(), stompListenPort, stomp.settings()) : null;
       } catch (RuntimeException e) {
+        if (mqttServer != null) {
+          mqttServer.close();
+        }
         if (management != null) {
           management.close();
+        }
+        if (prometheus != null) {
+          prometheus.close();
         }
         broker.stop();
         throw e;
       }
       ManagementServer managementToStop = management;
       PrometheusServer prometheusToStop = prometheus;
+      MqttServer mqttToStop = mqttServer;
+      StompServer stompToStop = stompServer;
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         LOG.info("stopping Warren");
+        if (mqttToStop != null) {
+          mqttToStop.close();
+        }
+        if (stompToStop != null) {
+          stompToStop.close();
+        }
         if (managementToStop != null) {
           managementToStop.close();
         }

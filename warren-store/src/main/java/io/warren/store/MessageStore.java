@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * group commit that makes both queue appends and acks durable. Opaque bytes and string ids only.
  * See the package documentation for the data layout and the write, sync, ack and delete policy.
  *
- * <p><b>Threading:</b> {@link #sync}, {@link #syncAsync}, {@link #usableSpace}, {@link #stats},
+ * <p><b>Threading:</b> {@link #sync}, {@link #syncAsync}, {@link #usableSpace}, {@link #bytesWritten},
+ * {@link #watchWrites}, {@link #stats},
  * {@link #queueIds}, {@link #openQueue} and {@link #metadata} may be called from any thread.
  * {@link #deleteQueue} from the thread owning that queue's log (or when it is not open).
  * {@link #close} once, after the broker stopped using the store.
@@ -34,6 +35,7 @@ public final class MessageStore implements AutoCloseable {
     private final MetadataLog metadata;
     private final FileStore fileStore;
     private final ConcurrentHashMap<String, QueueLog> openLogs = new ConcurrentHashMap<>();
+    private final WriteMeter written = new WriteMeter();
     private volatile boolean closed;
 
     private MessageStore(final DataDirectory directory, final StoreOptions options, final GroupCommit commit,
@@ -194,6 +196,31 @@ public final class MessageStore implements AutoCloseable {
         }
     }
 
+    /** Size of the data folder's file system in bytes. */
+    public long totalSpace() {
+        try {
+            return fileStore.getTotalSpace();
+        } catch (final IOException e) {
+            throw new StoreException("could not read the size of the file system of " + directory.root, e);
+        }
+    }
+
+    /** Bytes the queue logs have written since the store opened (records, segment headers, ack entries). */
+    public long bytesWritten() {
+        return written.total();
+    }
+
+    /**
+     * Runs {@code onWritten} once, on the thread that writes them, when the queue logs have written
+     * {@code budget} more bytes than now; at once if {@code budget} is zero or less. A new call
+     * replaces a watch that has not fired. The disk alarm sets it to the space it has left before
+     * its limit, so it learns of the store's own writes as soon as they use that space up. Keep
+     * {@code onWritten} short: it runs inside an append.
+     */
+    public void watchWrites(final long budget, final Runnable onWritten) {
+        written.watch(budget, onWritten);
+    }
+
     /** Group commit counters. */
     public StoreStats stats() {
         return commit.stats();
@@ -223,6 +250,10 @@ public final class MessageStore implements AutoCloseable {
 
     GroupCommit groupCommit() {
         return commit;
+    }
+
+    WriteMeter writeMeter() {
+        return written;
     }
 
     void onClosed(final QueueLog log) {

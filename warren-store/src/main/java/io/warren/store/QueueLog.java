@@ -46,6 +46,7 @@ public final class QueueLog implements AutoCloseable {
     private final Path dir;
     private final SyncedFile dirSync;
     private final GroupCommit commit;
+    private final WriteMeter writeMeter;
     private final int segmentSize;
     private final int maxRecordSize;
     private final ByteBufAllocator allocator;
@@ -75,6 +76,7 @@ public final class QueueLog implements AutoCloseable {
         this.id = id;
         this.dir = dir;
         this.commit = store.groupCommit();
+        this.writeMeter = store.writeMeter();
         this.dirSync = SyncedFile.directory(dir, commit);
         this.segmentSize = store.options().segmentSize();
         this.maxRecordSize = store.options().maxRecordSize();
@@ -163,6 +165,7 @@ public final class QueueLog implements AutoCloseable {
         segment.addRecord(offset);
         count++;
         segment.writer.markDirty();
+        writeMeter.add(framed);
         return Position.of(segment.number, offset);
     }
 
@@ -351,6 +354,7 @@ public final class QueueLog implements AutoCloseable {
             throw new StoreException("could not write the header of new segment " + segment.path, e);
         }
         segment.end = FileHeader.LENGTH;
+        writeMeter.add(FileHeader.LENGTH);
         segment.writer = SyncedFile.file(segment.path, channel, commit);
         segment.writer.markDirty();
         dirSync.markDirty();
@@ -448,6 +452,7 @@ public final class QueueLog implements AutoCloseable {
         }
         segment.acksEnd += AckDescriptor.ENTRY_LENGTH;
         segment.acks.markDirty();
+        writeMeter.add(AckDescriptor.ENTRY_LENGTH);
     }
 
     private void openAckFile(final Segment segment) throws IOException {

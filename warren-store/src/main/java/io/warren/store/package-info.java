@@ -88,7 +88,10 @@
  *
  * <h2>Disk space</h2>
  * {@link io.warren.store.MessageStore#usableSpace()} is one statvfs call, for the broker's free
- * disk alarm (RabbitMQ's {@code connection.blocked}). A write that fails for lack of space throws a
- * {@link io.warren.store.StoreException} whose {@code isOutOfSpace()} is true.
+ * disk alarm (RabbitMQ's {@code connection.blocked}). Between two such calls,
+ * {@link io.warren.store.MessageStore#watchWrites} tells the alarm when the queue logs have written
+ * the margin it had left, so that a fast publisher cannot fill the disk between two checks. A write
+ * that fails for lack of space throws a {@link io.warren.store.StoreException} whose
+ * {@code isOutOfSpace()} is true; the log stays usable and takes appends again once space returns.
  */
 package io.warren.store;

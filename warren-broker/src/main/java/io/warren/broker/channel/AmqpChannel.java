@@ -5,6 +5,7 @@ import static io.warren.broker.auth.AccessControl.Kind.QUEUE;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
 import io.netty.util.internal.PlatformDependent;
 import io.warren.broker.AmqpException;
 import io.warren.broker.MessageStats;
@@ -75,12 +76,14 @@ import io.warren.codec.method.TxRollback;
 import io.warren.codec.method.TxRollbackOk;
 import io.warren.codec.method.TxSelect;
 import io.warren.codec.method.TxSelectOk;
+import io.warren.store.StoreException;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -100,7 +103,7 @@ public final class AmqpChannel implements ConsumerOwner {
   private final VirtualHost vhost;
   private State state = State.OPEN;
 
-  private final ContentAssembler assembler = new ContentAssembler();
+  private final ContentAssembler assembler;
   private final RouteScratch routeScratch = new RouteScratch();
   private final ExchangeTraffic exchangeTraffic = new ExchangeTraffic();
   private final DeliverWriter deliverWriter;
@@ -113,10 +116,19 @@ public final class AmqpChannel implements ConsumerOwner {
   private final Queue<Delivery> inbox = PlatformDependent.newMpscQueue();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final Runnable drainTask = this::drainAndFlush;
-  private final AtomicInteger inboxSize = new AtomicInteger();
+  /** What waits in the inbox, in {@link #weight} units (about bytes). */
+  private final AtomicInteger inboxWeight = new AtomicInteger();
   private volatile boolean inboxWasFull;
-  /** Most deliveries waiting in the inbox; beyond it queues hold messages back (no-ack consumers too). */
-  private static final int INBOX_LIMIT = 2048;
+  /**
+   * How much may wait in the inbox; beyond it queues hold messages back (no-ack consumers too)
+   * where they are counted and can be paged. With the socket's own bound (Netty's write buffer
+   * water mark) this bounds what one consumer that stops reading makes the broker hold.
+   */
+  private static final int INBOX_LIMIT = 1 << 20;
+  /** A delivery's least weight: small messages cost their frames and objects, not just a body. */
+  private static final int MIN_WEIGHT = 512;
+  /** Deliveries written straight into the connection's output stop being direct beyond this. */
+  private static final int DIRECT_WRITE_LIMIT = 256 * 1024;
   /** Most deliveries written per event-loop task before flushing and yielding. */
   private static final int DRAIN_BATCH = 256;
 
@@ -157,6 +169,7 @@ public final class AmqpChannel implements ConsumerOwner {
     this.stats = MessageStats.owned();
     vhost.stats().adopt(stats);
     this.deliverWriter = new DeliverWriter(number);
+    this.assembler = new ContentAssembler(connection.maxMessageSize());
   }
 
   public int number() {
@@ -291,8 +304,10 @@ public final class AmqpChannel implements ConsumerOwner {
    */
   public void release() {
     assembler.reset();
+    List<AmqpQueue> consumedQueues = new ArrayList<>(consumers.size());
     for (Consumer c : consumers.values()) {
       c.queue().removeConsumer(c);
+      consumedQueues.add(c.queue());
     }
     consumers.clear();
     replyTo.release();
@@ -305,8 +320,13 @@ public final class AmqpChannel implements ConsumerOwner {
       unacked.restore(pending);
       tx = null;
     }
+    // Deliveries never written go back first, then the unacked ones, and only then do the
+    // queues dispatch again: a single active consumer's successor gets them all in order.
+    returnUnwritten();
     requeueAll(unackedAsList());
-    drainInbox();
+    for (AmqpQueue q : consumedQueues) {
+      q.dispatch();
+    }
     exchangeTraffic.flush();
     vhost.stats().retire(stats);
   }
@@ -521,11 +541,13 @@ public final class AmqpChannel implements ConsumerOwner {
     BasicPublish publish = assembler.publish();
     Message message = new Message(publish.exchange(), publish.routingKey(), assembler.header(), assembler.body());
     assembler.reset();
-    connection.onPublished();
     try {
       route(publish, message);
     } catch (AmqpException e) {
       throw e.during(BasicPublish.CLASS_ID, BasicPublish.METHOD_ID);
+    } finally {
+      // after routing: a write that just failed for lack of space has raised the disk alarm
+      connection.onPublished();
     }
   }
 
@@ -581,13 +603,20 @@ public final class AmqpChannel implements ConsumerOwner {
   /** {@link #enqueueAll} outcome bits. */
   private static final int ENQUEUED = 1;
   private static final int PERSISTED = 2;
-  /** A queue refused the message (x-overflow reject-publish): the publisher gets basic.nack. */
+  /**
+   * A queue refused the message (x-overflow reject-publish), or could not write it to disk: the
+   * publisher gets basic.nack.
+   */
   private static final int REJECTED = 4;
+  /** A durable queue could not write the message to disk (disk full, I/O error). */
+  private static final int NOT_STORED = 8;
 
   /**
    * Enqueues a message on every queue it was routed to. A persistent message is encoded once
    * and written to the log of each durable queue. Returns {@link #ENQUEUED} if any queue took
-   * it and {@link #PERSISTED} if any log did (a confirm must then wait for the disk).
+   * it and {@link #PERSISTED} if any log did (a confirm must then wait for the disk). A queue
+   * that cannot write the message to its log does not take it ({@link #NOT_STORED}): the publisher
+   * is nacked rather than closed, and the disk alarm blocks it if the disk is full.
    */
   private int enqueueAll(Message message, List<AmqpQueue> queues) {
     boolean persistent = message.persistent();
@@ -601,8 +630,14 @@ public final class AmqpChannel implements ConsumerOwner {
           if (record == null) {
             record = MessageRecord.encode(ByteBufAllocator.DEFAULT, message);
           }
-          enqueued = q.offer(message, record);
-          outcome |= PERSISTED;
+          try {
+            enqueued = q.offer(message, record);
+            outcome |= PERSISTED;
+          } catch (StoreException e) {
+            connection.storeWriteFailed(e, record.readableBytes());
+            enqueued = AmqpQueue.REJECTED;
+            outcome |= NOT_STORED;
+          }
         } else {
           enqueued = q.offer(message, null);
         }
@@ -610,9 +645,6 @@ public final class AmqpChannel implements ConsumerOwner {
           outcome |= ENQUEUED;
         } else if (enqueued == AmqpQueue.REJECTED) {
           outcome |= ENQUEUED | REJECTED; // routed (no basic.return), but refused
-        }
-        if (q.isOverloaded()) {
-          connection.pausePublishing(q);
         }
       }
     } finally {
@@ -750,9 +782,11 @@ public final class AmqpChannel implements ConsumerOwner {
       throw AmqpException.preconditionFailed("channel is not transactional");
     }
     boolean persisted = false;
+    boolean notStored = false;
     for (TxBuffer.PendingPublish p : tx.publishes) {
       int outcome = enqueueAll(p.message(), p.queues());
       persisted |= (outcome & PERSISTED) != 0;
+      notStored |= (outcome & NOT_STORED) != 0;
       boolean enqueued = (outcome & ENQUEUED) != 0;
       if (!enqueued && p.publish().mandatory()) {
         // no queue matched, or every queue it matched was deleted before the commit
@@ -770,9 +804,18 @@ public final class AmqpChannel implements ConsumerOwner {
     tx.clear();
     settle(acked);
     requeueAll(requeued);
+    if (notStored) {
+      // a transaction has no nack: the publisher must not be told its messages were committed
+      throw AmqpException.internalError("the broker could not store the transaction's messages");
+    }
     if (persisted) {
       // commit-ok promises the persistent messages are on disk
       connection.syncStore(failure -> {
+        if (failure != null) {
+          connection.connectionError(
+              AmqpException.internalError("the broker could not store the transaction's messages"));
+          return;
+        }
         send(new TxCommitOk());
         connection.requestFlush();
       });
@@ -857,6 +900,9 @@ public final class AmqpChannel implements ConsumerOwner {
     }
     if (!m.noWait()) {
       send(new BasicCancelOk(m.consumerTag()));
+    }
+    if (consumer != null && consumer.queue().isSingleActiveConsumer()) {
+      consumer.queue().dispatch(); // the next consumer may have become the active one
     }
   }
 
@@ -1043,17 +1089,20 @@ public final class AmqpChannel implements ConsumerOwner {
   @Override
   public void deliver(Consumer consumer, QueueEntry entry) {
     Delivery d = new Delivery(consumer, entry);
-    if (connection.eventLoop().inEventLoop() && inbox.isEmpty()) {
-      // Same thread and nothing queued before it: writing now cannot reorder deliveries.
+    if (connection.eventLoop().inEventLoop() && inbox.isEmpty()
+        && connection.unflushedBytes() < DIRECT_WRITE_LIMIT) {
+      // Same thread and nothing queued before it: writing now cannot reorder deliveries. Beyond
+      // the limit they go through the inbox, which fills up and so stops the queue's dispatch
+      // until the output has been flushed: one dispatch cannot pile up a whole queue in memory.
       write(d);
       connection.requestFlush();
       return;
     }
-    inboxSize.incrementAndGet();
+    inboxWeight.addAndGet(weight(entry));
     inbox.offer(d);
     // A plain read first: while a drain is pending (most deliveries of a burst) no CAS is needed.
     if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
-      connection.eventLoop().execute(drainTask);
+      scheduleDrain();
     }
   }
 
@@ -1065,30 +1114,53 @@ public final class AmqpChannel implements ConsumerOwner {
   private void drainAndFlush() {
     drainScheduled.set(false);
     int taken = 0;
+    int takenWeight = 0;
     Delivery d;
     try {
       while (taken < DRAIN_BATCH && (d = inbox.poll()) != null) {
         taken++;
+        takenWeight += weight(d.entry);
         write(d);
       }
     } finally {
-      inboxSize.addAndGet(-taken); // once per batch: the publishers' threads read it per message
+      inboxWeight.addAndGet(-takenWeight); // once per batch: the queues' threads read it per message
     }
     connection.requestFlush();
     if (!inbox.isEmpty() && drainScheduled.compareAndSet(false, true)) {
-      connection.eventLoop().execute(drainTask);
+      scheduleDrain();
     }
-    if (inboxWasFull && inboxSize.get() < INBOX_LIMIT / 2) {
+    if (inboxWasFull && inboxWeight.get() < INBOX_LIMIT / 2) {
       inboxWasFull = false;
       redispatchConsumedQueues();
     }
   }
 
-  private void drainInbox() {
+  /**
+   * Runs {@link #drainTask} on the event loop. From another thread: as a task, which wakes the
+   * loop. From the loop itself, where a drain is continuing (or refilling the inbox it drains):
+   * as a task scheduled to run now, which Netty takes only after its next round of socket I/O.
+   * A task that keeps queuing its successor would otherwise hold the loop for Netty's whole
+   * task quantum (a second) while a consumer drains a deep queue, and every other connection
+   * on that loop would wait that long.
+   */
+  private void scheduleDrain() {
+    EventLoop loop = connection.eventLoop();
+    if (loop.inEventLoop()) {
+      loop.schedule(drainTask, 0, TimeUnit.NANOSECONDS);
+    } else {
+      loop.execute(drainTask);
+    }
+  }
+
+  /** The channel is closing: what the inbox still holds goes back to its queues, unchanged. */
+  private void returnUnwritten() {
     Delivery d;
     while ((d = inbox.poll()) != null) {
-      inboxSize.decrementAndGet();
-      write(d);
+      inboxWeight.addAndGet(-weight(d.entry));
+      if (d.consumer != null) {
+        returnCredit(d);
+        d.consumer.queue().putBack(d.entry, !d.consumer.noAck(), false);
+      }
     }
   }
 
@@ -1114,6 +1186,14 @@ public final class AmqpChannel implements ConsumerOwner {
     String consumerTag = consumer == null ? replyTo.consumerTag() : consumer.tag();
     deliverWriter.write(connection.out(), consumerTag, d.tag, d.entry.redelivered(), msg,
         connection.frameMax());
+    if (noAck && consumer != null) {
+      consumer.queue().forgetWritten(d.entry);
+    }
+  }
+
+  /** What a delivery counts for against {@link #INBOX_LIMIT}. */
+  private static int weight(QueueEntry entry) {
+    return Math.max(MIN_WEIGHT, entry.message().bodySize());
   }
 
   @Override
@@ -1140,12 +1220,12 @@ public final class AmqpChannel implements ConsumerOwner {
 
   @Override
   public boolean acceptsDeliveries() {
-    if (inboxSize.get() >= INBOX_LIMIT) {
+    if (inboxWeight.get() >= INBOX_LIMIT) {
       // Keep the rest in the queue (where it is counted and can be paged) until we catch up.
       // Set the flag, then look again: either this thread sees the drain's progress or the
       // drain sees the flag and redispatches, so no wake-up is lost.
       inboxWasFull = true;
-      if (inboxSize.get() >= INBOX_LIMIT) {
+      if (inboxWeight.get() >= INBOX_LIMIT) {
         return false;
       }
     }

@@ -16,6 +16,9 @@ public interface ChannelSink {
   /** The buffer outgoing frames are appended to; flushed at the end of the current batch. */
   ByteBuf out();
 
+  /** Bytes appended to {@link #out()} and not flushed yet. */
+  int unflushedBytes();
+
   /** Ensures {@link #out()} is flushed soon, even outside a read batch. */
   void requestFlush();
 
@@ -30,6 +33,9 @@ public interface ChannelSink {
   VirtualHost vhost();
 
   int frameMax();
+
+  /** The largest message body a publish may declare (max_message_size). */
+  long maxMessageSize();
 
   /** Whether the socket can take more output (false while the client is not reading). */
   boolean isWritable();
@@ -49,14 +55,17 @@ public interface ChannelSink {
   /** A channel error needs the connection's help (a hard error): close the whole connection. */
   void connectionError(AmqpException error);
 
-  /** A queue this connection published to is overloaded: stop reading until it drains. */
-  void pausePublishing(AmqpQueue queue);
-
   /**
    * Asks the store to make everything written so far durable; {@code onDurable} then runs on
    * this connection's event loop with null, or with the failure.
    */
   void syncStore(Consumer<StoreException> onDurable);
+
+  /**
+   * Writing a message of {@code bytes} to the store failed (the channel nacks it): out of space,
+   * the disk alarm goes on, and this connection blocks at its next {@link #onPublished()}.
+   */
+  void storeWriteFailed(StoreException failure, long bytes);
 
   /** A message was published on this connection (it may now have to block, see resource alarms). */
   void onPublished();

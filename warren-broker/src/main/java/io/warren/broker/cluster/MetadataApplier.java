@@ -53,8 +53,7 @@ public final class MetadataApplier {
         VirtualHost v = vhost(c.vhost());
         BindingTarget destination = c.toQueue() ? v.queueOrThrow(c.destination())
             : v.bindingDestinationExchange(c.destination());
-        v.bindLocally(c.source(), destination, c.bindingKey(), c.arguments());
-        yield null;
+        yield v.bindLocally(c.source(), destination, c.bindingKey(), c.arguments());
       }
       case MetadataChange.Unbind c -> {
         VirtualHost v = vhost(c.vhost());

@@ -15,8 +15,6 @@ import io.warren.broker.auth.SaslMechanism;
 import io.warren.broker.auth.User;
 import io.warren.broker.channel.AmqpChannel;
 import io.warren.broker.channel.ChannelSink;
-import io.warren.broker.queue.AmqpQueue;
-import io.warren.broker.queue.FlowControlled;
 import io.warren.broker.vhost.VirtualHost;
 import io.warren.codec.ContentBodyFrame;
 import io.warren.codec.ContentHeaderFrame;
@@ -60,12 +58,14 @@ import org.slf4j.LoggerFactory;
  * of each read batch ({@link #channelReadComplete}) or delivery batch, so a client that pipelines
  * publishes gets its confirms in a few writes rather than one per message.
  */
-public final class AmqpConnection extends ChannelInboundHandlerAdapter implements ChannelSink, FlowControlled {
+public final class AmqpConnection extends ChannelInboundHandlerAdapter implements ChannelSink {
 
   private static final Logger LOG = LoggerFactory.getLogger(AmqpConnection.class);
 
   /** RabbitMQ's handshake_timeout: a client must finish connection.open within 10 s. */
   private static final long HANDSHAKE_TIMEOUT_MS = 10_000;
+  /** Output that a read batch flushes before it goes on; see {@link #channelRead}. */
+  private static final int FLUSH_EARLY_BYTES = 256 * 1024;
   /** How long we wait for connection.close-ok after sending connection.close. */
   private static final long CLOSE_OK_TIMEOUT_MS = 3_000;
 
@@ -100,8 +100,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   private ScheduledFuture<?> handshakeTimer;
   /** Blocked by a resource alarm (low disk) after publishing; see {@link #onPublished()}. */
   private boolean alarmBlocked;
-  /** Queues this connection waits on before reading again (publisher flow control). */
-  private final java.util.Set<AmqpQueue> pausedBy = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+  /** Closes the connection when the client stops reading for good (RabbitMQ's send_timeout). */
+  private WriteStall writeStall;
   private final long connectedAt = System.currentTimeMillis();
   /** Bytes and writes sent, for the management API (send_oct, send_cnt); one write per flush. */
   private volatile long bytesSent;
@@ -118,6 +118,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    writeStall = new WriteStall(ctx.channel(), broker.config().sendTimeout().toMillis(), () -> bytesSent,
+        this::onWriteStalled);
     handshakeTimer = ctx.executor().schedule(this::onHandshakeTimeout, HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     broker.connections().add(this);
     ctx.fireChannelActive();
@@ -133,10 +135,29 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
       connectionError(e);
     } catch (RuntimeException e) {
       LOG.error("internal error on connection {}", this, e);
-      connectionError(AmqpException.internalError("%s", e.toString()));
+      connectionError(internalError(e));
     } finally {
       ReferenceCountUtil.release(msg);
     }
+    if (out != null && out.readableBytes() >= FLUSH_EARLY_BYTES) {
+      // a read batch of requests with big answers (basic.get, returns): hand them to the socket
+      // now, so that its writability tells whether to go on with the rest of the batch
+      flush();
+      if (!writable) {
+        updateReading();
+      }
+    }
+  }
+
+  /**
+   * What the client is told of a failure inside the broker: never the exception's text, which
+   * names classes and the data folder's files (those are in the broker's log).
+   */
+  private static AmqpException internalError(RuntimeException e) {
+    if (e instanceof io.warren.store.StoreException s && s.isOutOfSpace()) {
+      return AmqpException.internalError("the broker's disk is full");
+    }
+    return AmqpException.internalError("internal error, see the broker's log");
   }
 
   @Override
@@ -153,9 +174,17 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     writable = ctx.channel().isWritable();
+    writeStall.onWritabilityChanged(writable);
+    updateReading();
     if (writable) {
       channels.forEach(AmqpChannel::onWritable);
     }
+  }
+
+  private void onWriteStalled() {
+    LOG.warn("closing connection {}: the client has read nothing for {} s", this,
+        broker.config().sendTimeout().toSeconds());
+    closeNow();
   }
 
   private void sendHeartbeat() {
@@ -175,6 +204,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     if (heartbeats != null) {
       heartbeats.stop();
     }
+    writeStall.stop();
     releaseAll();
     if (out != null) {
       out.release();
@@ -437,7 +467,9 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   private void onFrameError(FrameException e) {
     if (state != State.OPEN || e.action() == FrameException.Action.DROP) {
       // RabbitMQ sends nothing before connection.open, nor when its reader crashes.
-      LOG.info("closing connection {}: {}", this, e);
+      // the text, not the exception: SLF4J takes a trailing Throwable as the stack trace to
+      // print, and would leave the second {} unfilled
+      LOG.info("closing connection {}: {}", this, e.getMessage());
       closeNow();
       return;
     }
@@ -495,6 +527,11 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
 
   private void send(int channel, Method method) {
     Frames.writeMethod(out(), channel, method);
+  }
+
+  @Override
+  public int unflushedBytes() {
+    return out == null ? 0 : out.readableBytes();
   }
 
   @Override
@@ -576,6 +613,11 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   }
 
   @Override
+  public long maxMessageSize() {
+    return broker.config().maxMessageSize();
+  }
+
+  @Override
   public boolean isWritable() {
     return writable;
   }
@@ -588,28 +630,6 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   @Override
   public Object owner() {
     return this;
-  }
-
-  /**
-   * Stops reading from the socket until the queue drains. A connection that also consumes is
-   * never paused: its own acks may be what the queue is waiting for.
-   */
-  @Override
-  public void pausePublishing(AmqpQueue queue) {
-    if (pausedBy.contains(queue) || hasConsumers() || !queue.pausePublisher(this)) {
-      return;
-    }
-    pausedBy.add(queue);
-    updateReading();
-  }
-
-  @Override
-  public void resumePublishing(AmqpQueue queue) {
-    ctx.executor().execute(() -> {
-      if (pausedBy.remove(queue)) {
-        updateReading();
-      }
-    });
   }
 
   /**
@@ -641,19 +661,40 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     });
   }
 
-  /** True while flow control or a resource alarm keeps the broker from reading this socket. */
+  /**
+   * True while the broker keeps itself from reading this socket: a resource alarm, or output the
+   * client has not read yet. A client that sends requests (basic.get, mandatory publishes that
+   * come back) without reading the answers would otherwise make the broker buffer without end;
+   * not reading lets TCP push back on it instead.
+   */
   private boolean readingPausedOnPurpose() {
-    return !pausedBy.isEmpty() || alarmBlocked;
+    return alarmBlocked || !writable;
   }
 
-  /** Reads from the socket unless flow control or a resource alarm says not to. */
+  /** Reads from the socket unless a resource alarm or unread output says not to. */
   private void updateReading() {
-    ctx.channel().config().setAutoRead(!readingPausedOnPurpose());
+    boolean pause = readingPausedOnPurpose();
+    ctx.channel().config().setAutoRead(!pause);
+    if (pause) {
+      decoder.pause();
+    } else {
+      decoder.resume();
+    }
+  }
+
+  @Override
+  public void storeWriteFailed(io.warren.store.StoreException failure, long bytes) {
+    broker.storeWriteFailed(failure, bytes);
   }
 
   @Override
   public void syncStore(java.util.function.Consumer<io.warren.store.StoreException> onDurable) {
-    broker.store().sync(failure -> ctx.executor().execute(() -> onDurable.accept(failure)));
+    io.warren.store.MessageStore store = broker.store();
+    if (store == null) { // no data folder: nothing to wait for
+      ctx.executor().execute(() -> onDurable.accept(null));
+      return;
+    }
+    store.sync(failure -> ctx.executor().execute(() -> onDurable.accept(failure)));
   }
 
   /** Bytes received so far (RabbitMQ's recv_oct). */
@@ -674,17 +715,6 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   /** Writes so far (send_cnt). */
   public long sendCount() {
     return writes;
-  }
-
-  /** True while the connection is paused by flow control (RabbitMQ's "flow" state). */
-  public boolean isFlowPaused() {
-    return !pausedBy.isEmpty();
-  }
-
-  private boolean hasConsumers() {
-    boolean[] any = {false};
-    channels.forEachLive(ch -> any[0] |= ch.hasConsumers());
-    return any[0];
   }
 
   @Override

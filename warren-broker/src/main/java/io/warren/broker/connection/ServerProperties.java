@@ -20,7 +20,7 @@ final class ServerProperties {
 
   static final String PRODUCT = "RabbitMQ";
   static final String COMPATIBLE_VERSION = "3.10.8";
-  static final String WARREN_VERSION = "0.1.0";
+  static final String WARREN_VERSION = io.warren.broker.WarrenVersion.current();
 
   private ServerProperties() {
   }

@@ -49,7 +49,10 @@ public final class DefinitionsRecovery {
         String vhostName = string(d, "vhost");
         switch (string(d, "kind")) {
           case "user" -> {
-            broker.putUser(new User(string(d, "name"), PasswordHash.fromBase64(string(d, "password_hash")),
+            // Records written before hashing_algorithm was kept are SHA-256, the only one then.
+            PasswordHash.Algorithm algorithm = PasswordHash.Algorithm
+                .fromRabbitName(string(d, "hashing_algorithm")).orElse(PasswordHash.Algorithm.SHA256);
+            broker.putUser(new User(string(d, "name"), PasswordHash.fromBase64(algorithm, string(d, "password_hash")),
                 Set.copyOf(strings(d, "tags"))));
             users++;
           }

@@ -184,9 +184,10 @@ public final class DurableDefinitions implements Persistence {
   }
 
   /** Users live outside vhosts; their records use the empty vhost name. */
-  public synchronized void userPut(String name, String passwordHash, List<String> tags) {
+  public synchronized void userPut(String name, String passwordHash, String hashingAlgorithm, List<String> tags) {
     Map<String, Object> d = definition("user", "", name);
     d.put("password_hash", passwordHash);
+    d.put("hashing_algorithm", hashingAlgorithm);
     d.put("tags", List.copyOf(tags));
     put(d);
   }

@@ -7,6 +7,7 @@ import io.warren.broker.message.Message;
 import io.warren.broker.message.PropertyFlags;
 import io.warren.store.QueueLog;
 import io.warren.store.RecoveryReport;
+import io.warren.store.StoreException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,9 +60,14 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   private MessagePaging paging;
   /** Where transient messages of a deep queue wait, opened on first need; null until then. */
   private QueueLog scratchLog;
-  private final ReadyList ready = new ReadyList();
-  private final ArrayList<Consumer> consumers = new ArrayList<>();
-  private int nextConsumer;
+  /** The last ack write failed; logged once until one succeeds again. Guarded by lock. */
+  private boolean ackWriteFailing;
+  /** FIFO, or by priority with x-max-priority; see {@link ReadyList#forArguments}. */
+  private final ReadyList ready;
+  /** Non-null for a priority queue: gives each new entry its level. */
+  private final PriorityReadyList priorities;
+  /** Round-robin, or single active consumer; see {@link ConsumerList#forArguments}. */
+  private final ConsumerList consumers;
   private int unacked;
   private long nextSequence;
   private boolean hadConsumer;
@@ -81,26 +87,11 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   private final QueueLease lease;
 
   /**
-   * Flow control, like RabbitMQ's credit flow: above {@link #FLOW_HIGH} ready messages while
-   * consumers are attached, the consumers are not keeping up, so each publisher that adds more
-   * is paused until the consumers have taken {@link #FLOW_CREDIT} more messages. Publishers
-   * then go at the consumers' pace instead of growing the backlog without end, and are never
-   * stopped for long. A queue with no consumer is no reason to pause (a backlog is normal).
-   */
-  static final int FLOW_HIGH = 20_000;
-  static final int FLOW_CREDIT = 2_000;
-  private volatile boolean overloaded;
-  /** Messages handed to consumers so far; paused publishers resume at {@link #resumeAt}. */
-  private long dispatched;
-  private long resumeAt;
-
-  /**
    * Deep queues: beyond this many ready messages, a persistent message in a durable queue keeps
    * no copy in memory, only its position in the log; it is read back when it reaches a consumer.
    * So a backlog of millions costs a small entry per message, not its body.
    */
   static final int IN_MEMORY_MESSAGES = 8_192;
-  private final ArrayList<FlowControlled> pausedPublishers = new ArrayList<>();
 
   public AmqpQueue(String name, String vhost, boolean durable, boolean autoDelete, Object exclusiveOwner,
       Map<String, Object> arguments, Owner owner) {
@@ -112,6 +103,9 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
     // not Map.copyOf: a field table may hold void (null) values, which RabbitMQ accepts
     this.arguments = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(arguments));
     this.owner = owner;
+    this.ready = ReadyList.forArguments(arguments);
+    this.priorities = ready instanceof PriorityReadyList p ? p : null;
+    this.consumers = ConsumerList.forArguments(arguments);
     this.limits = QueueLimits.from(arguments);
     this.expiry = Expiry.from(arguments);
     this.deadLetterer = DeadLetterer.from(this, arguments, owner);
@@ -185,6 +179,10 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
         long arrival = paging.arrivedAt(record); // before decode, which reads the record through
         QueueEntry entry = new QueueEntry(this, keepInMemory ? paging.decode(record) : null, nextSequence++);
         entry.setPosition(position);
+        if (priorities != null) {
+          int priority = keepInMemory ? entry.message().header().priority() : paging.header(record).priority();
+          entry.setPriority(priorities.levelOf(priority));
+        }
         entry.markRedelivered();
         restoreDeadlineLocked(entry, record, arrival < 0 ? now : arrival);
         ready.add(entry);
@@ -215,6 +213,8 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
    * encoded form when it is persistent; a durable queue appends it to its log before anything
    * else can happen to the message. Returns {@link #ENQUEUED}, {@link #REJECTED} when the queue
    * is full and refuses new messages, or {@link #GONE}.
+   *
+   * @throws StoreException if the log could not take the record (disk full): the queue is as before
    */
   public int offer(Message message, ByteBuf record) {
     lock.lock();
@@ -228,14 +228,19 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
         }
         return REJECTED;
       }
+      // first, so that a failed write leaves nothing behind
+      long position = record != null && log != null ? log.append(record) : -1;
       QueueEntry entry = new QueueEntry(this, message, nextSequence++);
+      if (priorities != null) {
+        entry.setPriority(priorities.levelOf(message.header().priority()));
+      }
       if (Expiry.applies(expiry, message)) {
         setDeadlineLocked(entry);
       }
       stats.onPublish();
       boolean deep = ready.size() >= IN_MEMORY_MESSAGES;
-      if (record != null && log != null) {
-        entry.setPosition(log.append(record));
+      if (position >= 0) {
+        entry.setPosition(position);
         if (deep) {
           entry.pageOut();
         }
@@ -246,9 +251,6 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
       dispatchLocked();
       if (limits != null) {
         dropOverLimitLocked();
-      }
-      if (ready.size() > FLOW_HIGH && !consumers.isEmpty()) {
-        overloaded = true;
       }
       return ENQUEUED;
     } finally {
@@ -418,18 +420,7 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   public void addConsumer(Consumer consumer) throws ExclusiveConsumerConflict {
     lock.lock();
     try {
-      if (!consumers.isEmpty() && (consumer.exclusive() || consumers.get(0).exclusive())) {
-        throw new ExclusiveConsumerConflict();
-      }
-      // kept sorted by priority, highest first; equal priorities in arrival order
-      int at = consumers.size();
-      while (at > 0 && consumers.get(at - 1).priority() < consumer.priority()) {
-        at--;
-      }
-      consumers.add(at, consumer);
-      if (at < nextConsumer) {
-        nextConsumer++;
-      }
+      consumers.add(consumer);
       hadConsumer = true;
     } finally {
       lock.unlock();
@@ -444,15 +435,9 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
     boolean autoDeleteNow;
     lock.lock();
     try {
-      int i = consumers.indexOf(consumer);
-      if (i < 0) {
+      if (!consumers.remove(consumer)) {
         return;
       }
-      consumers.remove(i);
-      if (nextConsumer > i) {
-        nextConsumer--;
-      }
-      relieveFlowLocked();
       if (lease != null) {
         lease.renew(); // the lease starts again when the last consumer goes
       }
@@ -488,7 +473,6 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
       if (expiry != null) {
         dropExpiredLocked(); // sets the timer for the new head
       }
-      relieveFlowLocked();
       return entry;
     } finally {
       unlockAndDeadLetter();
@@ -519,6 +503,23 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
     }
   }
 
+  /**
+   * A no-ack delivery was written to its consumer's socket: it will not come back, so its log
+   * record is acked now. Not at dispatch: a delivery that never reached the socket (its channel
+   * closed first) returns through {@link #putBack} and must still be in the log.
+   */
+  public void forgetWritten(QueueEntry entry) {
+    if (entry.position() < 0) {
+      return; // held in memory only: nothing to release
+    }
+    lock.lock();
+    try {
+      forgetLocked(entry);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The next ready entry with its message in memory (read back from the log if paged out). */
   private QueueEntry pollLoaded() {
     QueueEntry entry;
@@ -531,7 +532,7 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
         if (entry.inScratchLog()) {
           record = scratchLog.read(entry.position());
           entry.pageIn(paging.decode(record));
-          scratchLog.ack(entry.position());
+          ackInLog(scratchLog, entry.position());
           entry.leaveScratch();
         } else {
           record = log.read(entry.position());
@@ -557,9 +558,27 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
       return;
     }
     if (e.inScratchLog()) {
-      scratchLog.ack(e.position());
+      ackInLog(scratchLog, e.position());
     } else if (log != null) {
-      log.ack(e.position());
+      ackInLog(log, e.position());
+    }
+  }
+
+  /**
+   * Records that a message left the queue. If the ack cannot be written (disk full), the message
+   * is gone all the same in this process and may only come back after a restart: never a reason
+   * to fail the consumer that acked, who frees the space a full disk needs.
+   */
+  private void ackInLog(QueueLog target, long position) {
+    try {
+      target.ack(position);
+      ackWriteFailing = false;
+    } catch (StoreException e) {
+      if (!ackWriteFailing) {
+        ackWriteFailing = true;
+        LOG.warn("{}: could not record acks on disk ({}); those messages may be delivered again after a restart",
+            this, e.getMessage());
+      }
     }
   }
 
@@ -571,6 +590,9 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
     ByteBuf record = paging.encode(entry.message());
     try {
       entry.pageOutToScratch(scratchLog.append(record));
+    } catch (StoreException e) {
+      // the disk is full: the message stays in memory, where the memory alarm watches it
+      LOG.debug("{}: could not page a message out ({})", this, e.getMessage());
     } finally {
       record.release();
     }
@@ -606,54 +628,20 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
     }
   }
 
-  /** Whether publishers should pause (read by the publishing channel after each enqueue). */
-  public boolean isOverloaded() {
-    return overloaded;
-  }
-
-  /**
-   * Registers a publisher to be resumed when this queue drains. Returns false (and registers
-   * nothing) if the queue is no longer overloaded.
-   */
-  public boolean pausePublisher(FlowControlled publisher) {
-    lock.lock();
-    try {
-      if (!overloaded) {
-        return false;
-      }
-      if (pausedPublishers.isEmpty()) {
-        resumeAt = dispatched + FLOW_CREDIT;
-      }
-      if (!pausedPublishers.contains(publisher)) {
-        pausedPublishers.add(publisher);
-      }
-      return true;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /**
-   * Resumes paused publishers once consumers have taken their credit's worth, or when there is
-   * no reason to hold them any more (backlog small, nobody consuming, queue deleted). Under the lock.
-   */
-  private void relieveFlowLocked() {
-    if (overloaded && (ready.size() <= FLOW_HIGH || consumers.isEmpty() || deleted)) {
-      overloaded = false;
-    }
-    if (!pausedPublishers.isEmpty() && (!overloaded || dispatched >= resumeAt)) {
-      for (FlowControlled p : pausedPublishers) {
-        p.resumePublishing(this);
-      }
-      pausedPublishers.clear();
-    }
-  }
-
   /**
    * A message assigned to a consumer never reached it (the consumer was cancelled or its channel
    * closed before the write): it goes back unchanged, not marked redelivered.
    */
   public void putBack(QueueEntry entry, boolean countedAsUnacked) {
+    putBack(entry, countedAsUnacked, true);
+  }
+
+  /**
+   * {@link #putBack(QueueEntry, boolean)}, dispatching again only if {@code dispatchNow}: a
+   * closing channel returns all it holds before the queue dispatches, so that a successor
+   * (single active consumer) receives the messages in their order.
+   */
+  public void putBack(QueueEntry entry, boolean countedAsUnacked, boolean dispatchNow) {
     lock.lock();
     try {
       if (countedAsUnacked) {
@@ -663,7 +651,9 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
         return;
       }
       ready.requeue(new ArrayList<>(List.of(entry)));
-      dispatchLocked();
+      if (dispatchNow) {
+        dispatchLocked();
+      }
     } finally {
       unlockAndDeadLetter();
     }
@@ -673,9 +663,7 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   public int purge() {
     lock.lock();
     try {
-      int purged = ready.clear(this::forgetLocked);
-      relieveFlowLocked();
-      return purged;
+      return ready.clear(this::forgetLocked);
     } finally {
       lock.unlock();
     }
@@ -705,9 +693,7 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
         paging.deleteScratchLog(scratchLog);
         scratchLog = null;
       }
-      relieveFlowLocked();
-      cancelled = new ArrayList<>(consumers);
-      consumers.clear();
+      cancelled = consumers.clear();
     } finally {
       lock.unlock();
     }
@@ -784,31 +770,45 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
     }
   }
 
-  public List<Consumer> consumers() {
+  /**
+   * With x-single-active-consumer, the consumer that receives the queue's messages (the
+   * management API's single_active_consumer_tag); null otherwise or while there is none.
+   */
+  public Consumer singleActiveConsumer() {
     lock.lock();
     try {
-      return List.copyOf(consumers);
+      return consumers.singleActive();
     } finally {
       lock.unlock();
     }
   }
 
-  /** Round-robin: each message goes to the next consumer after the previous one that has credit. */
-  private void dispatchLocked() {
+  /** Whether the queue was declared with x-single-active-consumer = true. */
+  public boolean isSingleActiveConsumer() {
+    return consumers instanceof SingleActiveConsumers;
+  }
+
+  public List<Consumer> consumers() {
+    lock.lock();
     try {
-      dispatchToConsumersLocked();
-      if (expiry != null) {
-        dropExpiredLocked();
-      }
+      return consumers.snapshot();
     } finally {
-      relieveFlowLocked();
+      lock.unlock();
+    }
+  }
+
+  /** Each ready message goes to the consumer the {@link ConsumerList} picks, while one has credit. */
+  private void dispatchLocked() {
+    dispatchToConsumersLocked();
+    if (expiry != null) {
+      dropExpiredLocked();
     }
   }
 
   private void dispatchToConsumersLocked() {
     int n = consumers.size();
     while (n > 0 && !ready.isEmpty()) {
-      Consumer consumer = nextConsumerWithCredit();
+      Consumer consumer = consumers.nextWithCredit();
       if (consumer == null) {
         return;
       }
@@ -816,52 +816,18 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
       if (entry == null) {
         return;
       }
-      dispatched++;
       consumer.takeCredit();
       stats.onDeliver(consumer.noAck(), entry.redelivered());
-      if (consumer.noAck()) {
-        forgetLocked(entry); // delivered without ack: it will not come back
-      } else {
+      if (!consumer.noAck()) {
         unacked++;
       }
+      // a no-ack delivery leaves the queue's log only once its channel has written it
+      // (see forgetWritten): until then it can still come back through putBack
       consumer.owner().deliver(consumer, entry);
       if (expiry != null) {
         dropExpiredLocked(); // as RabbitMQ: what expired behind a delivered message goes now
       }
     }
-  }
-
-  /**
-   * Round-robin among the highest-priority consumers that have credit; a lower priority gets a
-   * message only when every higher one is full (RabbitMQ's consumer priorities). Without
-   * x-priority all consumers form one group and this is plain round-robin.
-   */
-  private Consumer nextConsumerWithCredit() {
-    int n = consumers.size();
-    int groupStart = 0;
-    while (groupStart < n) {
-      int priority = consumers.get(groupStart).priority();
-      int groupEnd = n;
-      if (consumers.get(n - 1).priority() != priority) {
-        groupEnd = groupStart + 1;
-        while (consumers.get(groupEnd).priority() == priority) {
-          groupEnd++;
-        }
-      }
-      int size = groupEnd - groupStart;
-      int start = nextConsumer >= groupStart && nextConsumer < groupEnd ? nextConsumer - groupStart : 0;
-      for (int tried = 0; tried < size; tried++) {
-        int offset = start + tried;
-        int i = groupStart + (offset < size ? offset : offset - size);
-        Consumer candidate = consumers.get(i);
-        if (candidate.hasCredit()) {
-          nextConsumer = i + 1;
-          return candidate;
-        }
-      }
-      groupStart = groupEnd;
-    }
-    return null;
   }
 
   @Override

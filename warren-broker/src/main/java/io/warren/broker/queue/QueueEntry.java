@@ -20,6 +20,8 @@ public final class QueueEntry {
   private boolean inScratchLog;
   /** When the message expires (epoch millis), or 0 for never; see {@link Expiry}. */
   private long deadline;
+  /** Its level in a priority queue (see {@link PriorityReadyList}); 0 elsewhere. */
+  private int priority;
   /** Body bytes, kept while paged out too: x-max-length-bytes counts every ready message. */
   private final int bodySize;
 
@@ -32,6 +34,14 @@ public final class QueueEntry {
 
   int bodySize() {
     return bodySize;
+  }
+
+  int priority() {
+    return priority;
+  }
+
+  void setPriority(int priority) {
+    this.priority = priority;
   }
 
   long deadline() {

@@ -1,94 +1,41 @@
 package io.warren.broker.queue;
 
-import java.util.ArrayDeque;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The messages of a queue that wait for a consumer, oldest first. Requeued messages go back
- * to their original position (RabbitMQ documents "placed back in its original position in the
- * queue, if possible"), which is usually the head: they are older than everything still ready.
- * Guarded by the owning queue's lock.
+ * The messages of a queue that wait for a consumer, in the order they will be delivered.
+ * Chosen once, when the queue is declared: a plain queue gets a {@link FifoReadyList}, a
+ * queue with x-max-priority a {@link PriorityReadyList}, so the plain queue's hot path pays
+ * nothing for priorities. Guarded by the owning queue's lock.
  */
-final class ReadyList {
+sealed interface ReadyList permits FifoReadyList, PriorityReadyList {
 
-  private static final Comparator<QueueEntry> BY_SEQUENCE = Comparator.comparingLong(QueueEntry::sequence);
-
-  private final ArrayDeque<QueueEntry> entries = new ArrayDeque<>();
-  private long bodyBytes;
-
-  void add(QueueEntry entry) {
-    entries.addLast(entry);
-    bodyBytes += bodyBytesOf(entry);
+  /** The ready list for a queue declared with these arguments. */
+  static ReadyList forArguments(Map<String, Object> arguments) {
+    int maxPriority = PriorityReadyList.maxPriority(arguments);
+    return maxPriority < 0 ? new FifoReadyList() : new PriorityReadyList(maxPriority);
   }
 
-  QueueEntry poll() {
-    QueueEntry entry = entries.pollFirst();
-    if (entry != null) {
-      bodyBytes -= bodyBytesOf(entry);
-    }
-    return entry;
-  }
+  void add(QueueEntry entry);
 
-  private static int bodyBytesOf(QueueEntry e) {
-    return e.bodySize();
-  }
+  /** Removes and returns the next entry to deliver, or null. */
+  QueueEntry poll();
 
-  QueueEntry peek() {
-    return entries.peekFirst();
-  }
+  /** The next entry to deliver, left in place, or null. */
+  QueueEntry peek();
 
-  /** Puts entries back in sequence order, merged with what is already ready. */
-  void requeue(List<QueueEntry> requeued) {
-    requeued.sort(BY_SEQUENCE);
-    QueueEntry head = entries.peekFirst();
-    if (head == null || requeued.get(requeued.size() - 1).sequence() < head.sequence()) {
-      for (int i = requeued.size() - 1; i >= 0; i--) {
-        entries.addFirst(requeued.get(i));
-      }
-    } else {
-      QueueEntry[] merged = new QueueEntry[entries.size() + requeued.size()];
-      int i = 0;
-      int r = 0;
-      while (!entries.isEmpty() || r < requeued.size()) {
-        QueueEntry next = entries.peekFirst();
-        if (next == null || (r < requeued.size() && requeued.get(r).sequence() < next.sequence())) {
-          merged[i++] = requeued.get(r++);
-        } else {
-          merged[i++] = entries.pollFirst();
-        }
-      }
-      for (QueueEntry e : merged) {
-        entries.addLast(e);
-      }
-    }
-    for (QueueEntry e : requeued) {
-      bodyBytes += bodyBytesOf(e);
-    }
-  }
+  /** Puts entries back at their original positions (by sequence), merged with what is ready. */
+  void requeue(List<QueueEntry> requeued);
 
   /** Removes everything, handing each entry to {@code removed}, and returns how many there were. */
-  int clear(Consumer<QueueEntry> removed) {
-    int n = entries.size();
-    for (QueueEntry e : entries) {
-      removed.accept(e);
-    }
-    entries.clear();
-    bodyBytes = 0;
-    return n;
-  }
+  int clear(Consumer<QueueEntry> removed);
 
-  int size() {
-    return entries.size();
-  }
+  int size();
 
-  boolean isEmpty() {
-    return entries.isEmpty();
-  }
+  boolean isEmpty();
 
   /** Bytes of the ready messages' bodies, paged out or not (a recovered, never loaded one counts 0). */
-  long bodyBytes() {
-    return bodyBytes;
-  }
+  long bodyBytes();
 }

@@ -149,6 +149,7 @@ public final class VirtualHost implements AmqpQueue.Owner {
     if (metadata == null) {
       return declareExchangeLocally(exchangeName, typeName, durable, autoDelete, internal, arguments);
     }
+    checkExchangeDeclarable(exchangeName, typeName, durable, autoDelete, internal, arguments);
     metadata.commit(new MetadataChange.DeclareExchange(name, exchangeName, typeName, durable, autoDelete, internal,
         arguments));
     return exchangeOrThrow(exchangeName);
@@ -156,25 +157,40 @@ public final class VirtualHost implements AmqpQueue.Owner {
 
   public synchronized Exchange declareExchangeLocally(String exchangeName, String typeName, boolean durable,
       boolean autoDelete, boolean internal, Map<String, Object> arguments) {
+    ExchangeType type = checkExchangeDeclarable(exchangeName, typeName, durable, autoDelete, internal, arguments);
+    Exchange existing = exchanges.get(exchangeName);
+    if (existing != null) {
+      return existing;
+    }
+    Exchange x = Exchange.create(exchangeName, name, type, durable, autoDelete, internal, arguments);
+    if (durable) {
+      persistence.exchangeAdded(x);
+    }
+    exchanges.put(exchangeName, x);
+    return x;
+  }
+
+  /**
+   * What {@link #declareExchange} would refuse (unknown type, a reserved or default name, an
+   * inequivalent existing exchange), checked without declaring anything: a definitions import
+   * validates the whole file before it changes the broker. Returns the type.
+   */
+  public synchronized ExchangeType checkExchangeDeclarable(String exchangeName, String typeName, boolean durable,
+      boolean autoDelete, boolean internal, Map<String, Object> arguments) {
     ExchangeType type = ExchangeType.fromName(typeName)
         .orElseThrow(() -> AmqpException.commandInvalid("unknown exchange type '%s'", typeName));
     checkNotDefaultExchange(exchangeName);
     Exchange existing = exchanges.get(exchangeName);
     if (existing == null) {
       checkNotReserved("exchange", exchangeName);
-      Exchange x = Exchange.create(exchangeName, name, type, durable, autoDelete, internal, arguments);
-      if (durable) {
-        persistence.exchangeAdded(x);
-      }
-      exchanges.put(exchangeName, x);
-      return x;
+      return type;
     }
     checkEquivalent("exchange", exchangeName, "type", typeName, existing.type().amqpName());
     checkEquivalent("exchange", exchangeName, "durable", durable, existing.durable());
     checkEquivalent("exchange", exchangeName, "auto_delete", autoDelete, existing.autoDelete());
     checkEquivalent("exchange", exchangeName, "internal", internal, existing.internal());
     checkArgumentEquivalent("exchange", exchangeName, "alternate-exchange", arguments, existing.arguments());
-    return existing;
+    return type;
   }
 
   /** exchange.declare with passive set. */
@@ -242,6 +258,8 @@ public final class VirtualHost implements AmqpQueue.Owner {
     if (metadata == null || exclusive || queues.containsKey(queueName)) {
       return declareQueueLocally(queueName, serverNamed, durable, exclusive, autoDelete, arguments, connection, null);
     }
+    // refused here before anything is proposed; every member checks again as it applies
+    checkQueueDeclarable(queueName, serverNamed, durable, exclusive, autoDelete, arguments, connection);
     metadata.commit(new MetadataChange.DeclareQueue(name, queueName, serverNamed, durable, autoDelete, arguments,
         metadata.localNode()));
     return queueOrThrow(queueName);
@@ -253,12 +271,9 @@ public final class VirtualHost implements AmqpQueue.Owner {
    */
   public synchronized AmqpQueue declareQueueLocally(String queueName, boolean serverNamed, boolean durable,
       boolean exclusive, boolean autoDelete, Map<String, Object> arguments, Object connection, String homeNode) {
+    checkQueueDeclarable(queueName, serverNamed, durable, exclusive, autoDelete, arguments, connection);
     AmqpQueue existing = queues.get(queueName);
     if (existing == null) {
-      if (!serverNamed) {
-        checkNotReserved("queue", queueName);
-      }
-      QueueArguments.validate(queueName, name, arguments);
       AmqpQueue q = new AmqpQueue(queueName, name, durable, autoDelete, exclusive ? connection : null, arguments,
           this);
       if (homeNode != null) {
@@ -269,6 +284,24 @@ public final class VirtualHost implements AmqpQueue.Owner {
       queues.put(queueName, q);
       return q;
     }
+    existing.renewLease();
+    return existing;
+  }
+
+  /**
+   * What {@link #declareQueue} would refuse (a reserved name, invalid arguments, another
+   * connection's exclusive queue, an inequivalent existing queue), checked without declaring.
+   */
+  public synchronized void checkQueueDeclarable(String queueName, boolean serverNamed, boolean durable,
+      boolean exclusive, boolean autoDelete, Map<String, Object> arguments, Object connection) {
+    AmqpQueue existing = queues.get(queueName);
+    if (existing == null) {
+      if (!serverNamed) {
+        checkNotReserved("queue", queueName);
+      }
+      QueueArguments.validate(queueName, name, arguments);
+      return;
+    }
     checkExclusiveAccess(existing, connection);
     if (exclusive != existing.exclusive()) {
       throw lockedQueue(existing);
@@ -276,8 +309,6 @@ public final class VirtualHost implements AmqpQueue.Owner {
     checkEquivalent("queue", queueName, "durable", durable, existing.durable());
     checkEquivalent("queue", queueName, "auto_delete", autoDelete, existing.autoDelete());
     QueueArguments.checkEquivalent(queueName, name, arguments, existing.arguments());
-    existing.renewLease();
-    return existing;
   }
 
   /** queue.declare with passive set. */
@@ -391,15 +422,14 @@ public final class VirtualHost implements AmqpQueue.Owner {
 
   // ---- bindings ----
 
-  /** queue.bind / exchange.bind. */
-  public void bind(String sourceName, BindingTarget destination, String bindingKey,
+  /** queue.bind / exchange.bind; true if the binding is new. */
+  public boolean bind(String sourceName, BindingTarget destination, String bindingKey,
       Map<String, Object> arguments) {
     if (metadata == null || isLocalOnly(destination)) {
-      bindLocally(sourceName, destination, bindingKey, arguments);
-    } else {
-      metadata.commit(new MetadataChange.Bind(name, sourceName, destination.name(), destination instanceof AmqpQueue,
-          bindingKey, arguments));
+      return bindLocally(sourceName, destination, bindingKey, arguments);
     }
+    return Boolean.TRUE.equals(metadata.commit(new MetadataChange.Bind(name, sourceName, destination.name(),
+        destination instanceof AmqpQueue, bindingKey, arguments)));
   }
 
   /** Exclusive queues, and so their bindings, belong to this node only. */
@@ -407,18 +437,26 @@ public final class VirtualHost implements AmqpQueue.Owner {
     return destination instanceof AmqpQueue q && q.exclusive();
   }
 
-  public synchronized void bindLocally(String sourceName, BindingTarget destination, String bindingKey,
+  /** Binds here (the cluster applies a committed bind through this); true if the binding is new. */
+  public synchronized boolean bindLocally(String sourceName, BindingTarget destination, String bindingKey,
       Map<String, Object> arguments) {
     Exchange source = checkBindingSource(sourceName);
-    if (source.type() == ExchangeType.HEADERS) {
+    checkBindingArguments(source.type(), arguments);
+    Binding binding = new Binding(source, destination, bindingKey, arguments);
+    boolean added = source.bind(binding);
+    if (added && isDurable(binding)) {
+      persistence.bindingAdded(binding);
+    }
+    return added;
+  }
+
+  /** A headers exchange refuses a binding whose x-match is not one it knows (406). */
+  public static void checkBindingArguments(ExchangeType sourceType, Map<String, Object> arguments) {
+    if (sourceType == ExchangeType.HEADERS) {
       String invalid = HeadersMatch.invalidArgumentsReason(arguments);
       if (invalid != null) {
         throw AmqpException.preconditionFailed("%s", invalid);
       }
-    }
-    Binding binding = new Binding(source, destination, bindingKey, arguments);
-    if (source.bind(binding) && isDurable(binding)) {
-      persistence.bindingAdded(binding);
     }
   }
 

@@ -51,7 +51,7 @@ class ClusterProcessTest {
       Files.writeString(config, "nodename = " + names[i] + "@localhost\n" + nodes
           + "cluster_secret_file = " + dir.resolve("cookie") + "\n");
       processes.add(WarrenProcess.start(dir.resolve(names[i]), dir.resolve(names[i] + ".log"),
-          "--config", config.toString()));
+          List.of("--config", config.toString())));
     }
     // the secret file was created on first start, readable by its owner only
     assertThat(Files.getPosixFilePermissions(dir.resolve("cookie")).toString()).isEqualTo("[OWNER_READ]");

@@ -44,6 +44,9 @@ class DefinitionsRestartTest {
     try (EmbeddedBroker broker = EmbeddedBroker.start(config())) {
       BrokerDefinitions defs = broker.broker().definitions();
       defs.putUser(new User("alice", PasswordHash.of("s3cret"), Set.of("monitoring")));
+      // a hash imported from RabbitMQ keeps its algorithm across the restart
+      defs.putUser(new User("bob", PasswordHash.of(PasswordHash.Algorithm.SHA512, "b0b"), Set.of()));
+      defs.setPermissions("bob", "/", Permissions.FULL);
       defs.addVhost("shop", new BrokerDefinitions.VhostMetadata("the shop", List.of("prod")));
       defs.setPermissions("alice", "shop", Permissions.of("^alice-.*", ".*", ".*"));
     }
@@ -51,6 +54,11 @@ class DefinitionsRestartTest {
         Connection c = connect(broker, "alice", "s3cret", "shop")) {
       assertThat(c.isOpen()).isTrue();
       assertThat(broker.broker().definitions().vhostMetadata("shop").description()).isEqualTo("the shop");
+      assertThat(broker.broker().users().find("bob").orElseThrow().passwordHash().algorithm())
+          .isEqualTo(PasswordHash.Algorithm.SHA512);
+      try (Connection bob = connect(broker, "bob", "b0b", "/")) {
+        assertThat(bob.isOpen()).isTrue();
+      }
     }
   }
 

@@ -51,10 +51,15 @@ public final class WarrenProcess implements AutoCloseable {
    * Starts the server on a free loopback port with its data in {@code dataDir}, appending its
    * output to {@code outputFile}, and returns once the port accepts connections.
    */
-  public static WarrenProcess start(Path dataDir, Path outputFile, String... extraArguments) {
+  public static WarrenProcess start(Path dataDir, Path outputFile) {
+    return start(dataDir, outputFile, List.of());
+  }
+
+  /** Like {@link #start(Path, Path)}, with more command-line arguments, e.g. {@code --config FILE}. */
+  public static WarrenProcess start(Path dataDir, Path outputFile, List<String> serverArgs) {
     for (int attempt = 1; ; attempt++) {
       int port = freePort();
-      WarrenProcess p = launch(dataDir, outputFile, port, extraArguments);
+      WarrenProcess p = launch(dataDir, outputFile, port, serverArgs);
       if (p.awaitListening()) {
         return p;
       }
@@ -68,7 +73,7 @@ public final class WarrenProcess implements AutoCloseable {
     }
   }
 
-  private static WarrenProcess launch(Path dataDir, Path outputFile, int port, String... extraArguments) {
+  private static WarrenProcess launch(Path dataDir, Path outputFile, int port, List<String> serverArgs) {
     long outputStart = size(outputFile);
     String jar = System.getProperty("warren.server.jar");
     if (jar == null || !Files.isRegularFile(Path.of(jar))) {
@@ -80,7 +85,7 @@ public final class WarrenProcess implements AutoCloseable {
     command.addAll(JVM_OPTIONS);
     command.addAll(List.of("-jar", jar, "--bind", "127.0.0.1", "--port", Integer.toString(port),
         "--data-dir", dataDir.toString(), "--management-port", "0", "--prometheus-port", "0"));
-    command.addAll(List.of(extraArguments));
+    command.addAll(serverArgs);
     try {
       Process process = new ProcessBuilder(command)
           .redirectErrorStream(true)

@@ -60,7 +60,28 @@ public final class ApiRouter implements java.util.function.Function<ApiRequest, 
     }
   }
 
-  private ApiResponse route(ApiRequest request) {
+  /**
+   * The {@link RequestGate} of the management server: an API request that will be refused (no
+   * such path or method, no or wrong credentials, no access) is answered from its head, before
+   * its body is read, as cowboy_rest checks is_authorized before reading a body. Static files
+   * have no body worth refusing.
+   */
+  public ApiResponse refuseBeforeBody(ApiRequest head) {
+    if (head.segments().isEmpty() || !head.segments().get(0).equals("api")) {
+      return null;
+    }
+    try {
+      return admit(head).refusal();
+    } catch (ApiException e) {
+      return error(e);
+    }
+  }
+
+  /** A request that may go to its route's handler, or the answer refusing it. */
+  private record Admission(Route route, Call call, ApiResponse refusal) {
+  }
+
+  private Admission admit(ApiRequest request) {
     boolean pathKnown = false;
     for (Route r : routes) {
       Map<String, String> params = match(r.pattern, request.segments());
@@ -73,16 +94,21 @@ public final class ApiRouter implements java.util.function.Function<ApiRequest, 
       }
       Optional<User> user = authenticate(request);
       if (user.isEmpty()) {
-        return new ApiResponse(401, null, new byte[0], Map.of("www-authenticate", REALM));
+        return new Admission(null, null, new ApiResponse(401, null, new byte[0], Map.of("www-authenticate", REALM)));
       }
       Call call = new Call(request, params, user.get());
       authorise(r.access, call);
-      return answer(r.handler, call);
+      return new Admission(r, call, null);
     }
     if (pathKnown) {
-      return new ApiResponse(405, null, new byte[0], Map.of());
+      return new Admission(null, null, new ApiResponse(405, null, new byte[0], Map.of()));
     }
     throw ApiException.notFound();
+  }
+
+  private ApiResponse route(ApiRequest request) {
+    Admission admission = admit(request);
+    return admission.refusal() != null ? admission.refusal() : answer(admission.route().handler(), admission.call());
   }
 
   private static Map<String, String> match(String[] pattern, List<String> segments) {

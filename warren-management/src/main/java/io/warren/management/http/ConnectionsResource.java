@@ -117,12 +117,8 @@ final class ConnectionsResource {
 
   private Object consumers(Call call, String vhost) {
     List<Map<String, Object>> out = new ArrayList<>();
-    List<String> visible = scope.visibleVhosts(call).stream().map(v -> v.name()).toList();
-    for (AmqpConnection c : broker.connections()) {
-      if (c.vhost() == null || !visible.contains(c.vhost().name())
-          || (vhost != null && !c.vhost().name().equals(vhost))) {
-        continue;
-      }
+    // RabbitMQ's rule: monitors see every consumer, other users those on their own channels.
+    for (AmqpConnection c : scope.connections(call, vhost)) {
       List<Map<String, Object>> ofConnection = c.readChannels(all -> {
         List<Map<String, Object>> found = new ArrayList<>();
         for (AmqpChannel ch : all) {

@@ -1,7 +1,6 @@
 package io.warren.management.http;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -12,15 +11,12 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -29,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -36,25 +33,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A small HTTP/1.1 server on Netty: aggregates each request, splits its raw path into
- * percent-decoded segments and hands it to one function. Requests run on the server's own two
- * event-loop threads, never on the broker's; handlers may block briefly (a connection's channel
- * list is read on that connection's loop).
+ * A small HTTP/1.1 server on Netty: decides on each request from its head (limits, then the
+ * {@link RequestGate}), aggregates the admitted ones, splits the raw path into percent-decoded
+ * segments and hands the request to one function. One client cannot hold it: the request head
+ * and pauses have deadlines and connections are capped ({@link HttpLimits}). Requests run on the
+ * server's own two event-loop threads, never on the broker's; handlers may block briefly (a
+ * connection's channel list is read on that connection's loop).
  */
 public final class HttpServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
 
-  /** Large enough for a definitions import of many thousands of queues. */
-  private static final int MAX_BODY = 64 * 1024 * 1024;
-
   private final String name;
+  private final HttpLimits limits;
+  private final RequestGate gate;
   private final Function<ApiRequest, ApiResponse> handler;
   private EventLoopGroup group;
   private Channel listener;
 
   public HttpServer(String name, Function<ApiRequest, ApiResponse> handler) {
+    this(name, HttpLimits.DEFAULTS, RequestGate.OPEN, handler);
+  }
+
+  public HttpServer(String name, HttpLimits limits, RequestGate gate, Function<ApiRequest, ApiResponse> handler) {
     this.name = name;
+    this.limits = limits;
+    this.gate = gate;
     this.handler = handler;
   }
 
@@ -64,10 +68,17 @@ public final class HttpServer implements AutoCloseable {
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
         .channel(NioServerSocketChannel.class)
+        .handler(new ConnectionLimit(limits.maxConnections()))
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_BODY), new RequestHandler());
+            ch.pipeline().addLast(
+                RequestTimeouts.idleClock(limits),
+                new HttpServerCodec(HttpLimits.MAX_REQUEST_LINE, HttpLimits.MAX_HEADER_BYTES, 8192),
+                new RequestTimeouts(limits.requestTimeout()),
+                new RequestAdmission(gate, (r, channel) -> request(r, new byte[0], channel), limits.maxBodySize()),
+                new BodyAggregator(limits.maxBodySize()),
+                new RequestHandler());
           }
         });
     try {
@@ -113,38 +124,47 @@ public final class HttpServer implements AutoCloseable {
     return segments;
   }
 
+  private static ApiRequest request(HttpRequest request, byte[] body, Channel channel) {
+    QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+    Map<String, String> headers = new LinkedHashMap<>();
+    request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+    InetAddress remote = channel != null && channel.remoteAddress() instanceof InetSocketAddress a
+        ? a.getAddress() : null;
+    return new ApiRequest(request.method().name(), segments(uri.rawPath()), uri.parameters(), headers, body, remote);
+  }
+
+  /** Aggregates admitted requests; a chunked body that outgrows the limit is answered 400 (RabbitMQ's answer) and closed. */
+  private static final class BodyAggregator extends HttpObjectAggregator {
+
+    BodyAggregator(int maxBodySize) {
+      super(maxBodySize);
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+      ctx.writeAndFlush(HttpResponses.of(HttpResponses.bodyTooLarge(), false))
+          .addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
   private final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
       ApiResponse response;
       try {
-        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        Map<String, String> headers = new LinkedHashMap<>();
-        request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
         byte[] body = new byte[request.content().readableBytes()];
         request.content().readBytes(body);
-        InetAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
-        response = handler.apply(new ApiRequest(request.method().name(), segments(uri.rawPath()), uri.parameters(),
-            headers, body, remote));
+        response = handler.apply(request(request, body, ctx.channel()));
       } catch (RuntimeException e) {
         LOG.warn("{}: {} {} failed", name, request.method(), request.uri(), e);
-        response = ApiResponse.text(500, ApiResponse.JSON,
-            "{\"error\":\"internal_server_error\",\"reason\":\"" + e.getClass().getSimpleName() + "\"}");
+        response = HttpResponses.internalError();
       }
-      FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-          HttpResponseStatus.valueOf(response.status()), Unpooled.wrappedBuffer(response.body()));
-      if (response.contentType() != null) {
-        out.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
-      }
-      response.headers().forEach((k, v) -> out.headers().set(k, v));
-      HttpUtil.setContentLength(out, response.body().length);
       boolean keepAlive = HttpUtil.isKeepAlive(request);
-      HttpUtil.setKeepAlive(out, keepAlive);
       if (keepAlive) {
-        ctx.writeAndFlush(out);
+        ctx.writeAndFlush(HttpResponses.of(response, true));
       } else {
-        ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(HttpResponses.of(response, false)).addListener(ChannelFutureListener.CLOSE);
       }
     }
 

@@ -14,7 +14,7 @@ public final class ManagementApi {
    * management_version: tools such as rabbitmqadmin choose their requests by it.
    */
   public static final String RABBITMQ_VERSION = "3.10.8";
-  public static final String PRODUCT_VERSION = "0.1.0";
+  public static final String PRODUCT_VERSION = io.warren.broker.WarrenVersion.current();
 
   private ManagementApi() {
   }

@@ -202,7 +202,8 @@ final class OverviewResource {
   private Map<String, Object> node() {
     Runtime rt = Runtime.getRuntime();
     long memUsed = rt.totalMemory() - rt.freeMemory();
-    java.io.File data = broker.config().dataDir().toFile();
+    // A broker without a data folder reports the working directory's disk.
+    java.io.File data = (broker.config().inMemory() ? java.nio.file.Path.of("") : broker.config().dataDir()).toFile();
     int connections = broker.connections().size();
     Map<String, Object> rate = Map.of("rate", 0.0);
     Map<String, Object> m = new LinkedHashMap<>();

@@ -11,8 +11,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a user may see, by RabbitMQ's rules: monitoring and administrator users see every vhost,
- * others the vhosts they have permissions in; only monitors see other users' connections.
+ * What a user may see, by RabbitMQ's rules: monitoring and administrator users learn of every
+ * vhost (and its share of the global totals), others of the vhosts they have permissions in;
+ * the queues, exchanges and bindings listed are those of the vhosts the user may log in to,
+ * except for administrators, who see them all; only monitors see other users' connections,
+ * channels and consumers.
  */
 final class Scope {
 
@@ -34,11 +37,27 @@ final class Scope {
     return visible;
   }
 
-  /** The visible vhosts, or only the {vhost} of the path (404 if it does not exist). */
+  /** The vhosts the caller may log in to (every one for an administrator), by name. */
+  List<VirtualHost> loginVhosts(Call call) {
+    List<VirtualHost> login = new ArrayList<>();
+    for (VirtualHost v : broker.vhosts().all()) {
+      if (call.isAdmin() || broker.permissions().find(call.user().name(), v.name()) != null) {
+        login.add(v);
+      }
+    }
+    login.sort(Comparator.comparing(VirtualHost::name));
+    return login;
+  }
+
+  /**
+   * Whose queues, exchanges and bindings a listing shows: the {vhost} of the path (404 if it
+   * does not exist; the route has checked access), or every vhost the caller may log in to. A
+   * monitoring user sees every vhost's name but not its objects (RabbitMQ's filter_vhost).
+   */
   List<VirtualHost> vhostsInScope(Call call) {
     String name = call.param("vhost");
     if (name == null) {
-      return visibleVhosts(call);
+      return loginVhosts(call);
     }
     return List.of(vhostOrNotFound(call));
   }

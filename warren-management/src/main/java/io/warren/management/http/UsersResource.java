@@ -13,8 +13,6 @@ import java.util.Set;
 /** /api/users and /api/whoami; all but whoami for administrators only. */
 final class UsersResource {
 
-  static final String HASHING_ALGORITHM = "rabbit_password_hashing_sha256";
-
   private final Broker broker;
 
   UsersResource(Broker broker) {
@@ -54,7 +52,7 @@ final class UsersResource {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", u.name());
     m.put("password_hash", u.passwordHash().toBase64());
-    m.put("hashing_algorithm", HASHING_ALGORITHM);
+    m.put("hashing_algorithm", u.passwordHash().algorithm().rabbitName());
     m.put("tags", sortedTags(u));
     m.put("limits", Map.of());
     return m;
@@ -95,18 +93,18 @@ final class UsersResource {
     if (password != null) {
       passwordHash = PasswordHash.of(password.toString());
     } else if (hash != null) {
-      Object algorithm = body.get("hashing_algorithm");
-      if (algorithm != null && !algorithm.toString().equals(HASHING_ALGORITHM)) {
-        throw ApiException.badRequest("unsupported hashing algorithm " + algorithm + " (Warren reads "
-            + HASHING_ALGORITHM + ")");
-      }
+      // A hash keeps the algorithm it was made with (RabbitMQ's default, SHA-256, when none is named).
+      Object algorithmName = body.get("hashing_algorithm");
+      PasswordHash.Algorithm algorithm = algorithmName == null ? PasswordHash.Algorithm.SHA256
+          : PasswordHash.Algorithm.fromRabbitName(algorithmName.toString()).orElseThrow(
+              () -> ApiException.badRequest("unknown hashing_algorithm " + algorithmName));
       try {
-        passwordHash = PasswordHash.fromBase64(hash.toString());
+        passwordHash = PasswordHash.fromBase64(algorithm, hash.toString());
       } catch (IllegalArgumentException e) {
         throw ApiException.badRequest("invalid password_hash");
       }
     } else {
-      passwordHash = new PasswordHash(new byte[0]); // no password login, as RabbitMQ's passwordless users
+      passwordHash = PasswordHash.none(); // no password login, as RabbitMQ's passwordless users
     }
     return new User(name, passwordHash, Set.copyOf(tags));
   }

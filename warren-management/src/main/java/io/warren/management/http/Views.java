@@ -143,7 +143,8 @@ public final class Views {
     m.put("recoverable_slaves", null);
     m.put("reductions", 0);
     m.put("reductions_details", ZERO_RATE);
-    m.put("single_active_consumer_tag", null);
+    Consumer active = q.singleActiveConsumer();
+    m.put("single_active_consumer_tag", active == null ? null : active.tag());
     m.put("state", "running");
     m.put("type", "classic");
     m.put("vhost", q.vhost());
@@ -369,8 +370,10 @@ public final class Views {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("arguments", Json.fromAmqpTable(consumer.arguments()));
     m.put("ack_required", !consumer.noAck());
-    m.put("active", true);
-    m.put("activity_status", "up");
+    // RabbitMQ's words: a single-active-consumer queue's consumers are single_active or waiting
+    boolean waiting = consumer.queue().isSingleActiveConsumer() && consumer.queue().singleActiveConsumer() != consumer;
+    m.put("active", !waiting);
+    m.put("activity_status", !consumer.queue().isSingleActiveConsumer() ? "up" : waiting ? "waiting" : "single_active");
     m.put("channel_details", channel);
     m.put("consumer_tag", consumer.tag());
     m.put("exclusive", consumer.exclusive());
