@@ -22,6 +22,8 @@ import io.warren.broker.auth.PermissionRegistry;
 import io.warren.broker.auth.Permissions;
 import io.warren.broker.auth.User;
 import io.warren.broker.auth.UserRegistry;
+import io.warren.broker.cluster.ClusterView;
+import io.warren.broker.cluster.MetadataStore;
 import io.warren.broker.connection.AmqpConnection;
 import io.warren.broker.connection.ReadCoalescing;
 import io.warren.broker.durable.DefinitionsRecovery;
@@ -87,6 +89,9 @@ public final class Broker implements BrokerContext {
   private final PermissionRegistry permissions = new PermissionRegistry();
   private final BrokerDefinitions definitions = new BrokerDefinitions(users, vhosts, permissions, connections);
   private MessageStore store;
+  /** Set when this broker is a node of a cluster (before start), else null. */
+  private MetadataStore metadataStore;
+  private volatile ClusterView clusterView = ClusterView.single(ClusterView.defaultNodeName());
   private DiskMonitor diskMonitor;
   private MemoryMonitor memoryMonitor;
 
@@ -101,6 +106,31 @@ public final class Broker implements BrokerContext {
     this.config = config;
   }
 
+  /**
+   * Makes this broker a node of a cluster: from now on topology, users and permissions change
+   * through {@code metadata} (call before {@link #start()}). Its durable definitions then come
+   * from the cluster's log instead of this node's metadata log, and the cluster creates the
+   * default user and vhost once.
+   */
+  public synchronized void joinCluster(MetadataStore metadata, ClusterView view) {
+    this.metadataStore = metadata;
+    this.clusterView = view;
+    vhosts.setMetadataStore(metadata);
+    definitions.commitThrough(metadata);
+  }
+
+  /** Names this node (RabbitMQ's node name) when it is not part of a cluster. */
+  public synchronized void nameNode(String nodeName) {
+    if (metadataStore == null) {
+      this.clusterView = ClusterView.single(nodeName);
+    }
+  }
+
+  /** The cluster's members as this node sees them; a single node is alone and running. */
+  public ClusterView cluster() {
+    return clusterView;
+  }
+
   /** Opens the data folder (if any), creates the default user/vhost, then binds the AMQP port. */
   public synchronized void start() {
     long started = System.nanoTime();
@@ -111,7 +141,7 @@ public final class Broker implements BrokerContext {
     SslContext tls = config.sslPort() >= 0 ? ServerTls.context(config.sslOptions()) : null;
     DefinitionsRecovery.Summary recovered = config.inMemory()
         ? new DefinitionsRecovery.Summary(0, 0, 0, 0, 0) : openStore();
-    if (recovered.users() == 0) {
+    if (recovered.users() == 0 && metadataStore == null) {
       // As RabbitMQ: the default user and vhost are created on first start only, so an
       // operator who deletes guest does not see it come back.
       this.definitions.putUser(new User(config.defaultUser(), PasswordHash.of(config.defaultPassword()),
@@ -207,6 +237,10 @@ public final class Broker implements BrokerContext {
     store = MessageStore.open(config.dataDir(), StoreOptions.defaults());
     DurableDefinitions durable = new DurableDefinitions(store);
     vhosts.setPersistence(durable);
+    if (metadataStore != null) {
+      durable.keepQueueLogsOnly(); // the cluster's state machine re-creates the definitions
+      return new DefinitionsRecovery.Summary(0, 0, 0, 0, 0);
+    }
     DefinitionsRecovery.Summary recovered = DefinitionsRecovery.restore(durable, this.definitions, vhosts, store);
     this.definitions.recordTo(durable);
     return recovered;

@@ -85,7 +85,7 @@ public final class ManagementServer implements AutoCloseable {
     });
     ManagementServer self = new ManagementServer(sampler);
     // the API names the port it is reached on in /api/overview's listeners
-    ApiRouter router = ManagementApi.router(broker, Node.name(), rates,
+    ApiRouter router = ManagementApi.router(broker, broker.cluster().localNode(), rates,
         () -> self.port >= 0 ? self.port : self.sslPort);
     try {
       if (port >= 0) {

@@ -69,7 +69,7 @@ public final class PrometheusServer implements AutoCloseable {
   public static PrometheusServer start(Broker broker, String bindAddress, int port, int sslPort, TlsOptions tls,
       HttpLimits limits) {
     SslContext sslContext = sslPort >= 0 ? ServerTls.context(tls) : null;
-    RabbitMetrics metrics = new RabbitMetrics(broker, Node.name(), ManagementApi.RABBITMQ_VERSION);
+    RabbitMetrics metrics = new RabbitMetrics(broker, broker.cluster().localNode(), ManagementApi.RABBITMQ_VERSION);
     PrometheusTextFormatWriter writer = new PrometheusTextFormatWriter(false);
     Function<ApiRequest, ApiResponse> handler = request -> {
       if (!request.method().equals("GET")) {

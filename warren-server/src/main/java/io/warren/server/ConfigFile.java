@@ -121,10 +121,26 @@ final class ConfigFile {
     return v;
   }
 
-  /** A setting's text, or null if absent. */
+  /** A setting that is not the broker's (nodename, cluster_secret_file ...), or null if absent. */
   String value(String key) {
     return values.get(key);
   }
+
+  /**
+   * classic_config's node list: the values of cluster_formation.classic_config.nodes.1, .2 ...
+   * in the order of their numbers.
+   */
+  java.util.List<String> clusterNodes() {
+    java.util.TreeMap<Integer, String> byNumber = new java.util.TreeMap<>();
+    values.forEach((k, v) -> {
+      if (k.startsWith(CLASSIC_CONFIG_NODES)) {
+        byNumber.put(Integer.parseInt(k.substring(CLASSIC_CONFIG_NODES.length())), v);
+      }
+    });
+    return java.util.List.copyOf(byNumber.values());
+  }
+
+  private static final String CLASSIC_CONFIG_NODES = "cluster_formation.classic_config.nodes.";
 
   /** Whether any key starts with {@code prefix}. */
   boolean hasKeyStartingWith(String prefix) {
@@ -230,9 +246,22 @@ final class ConfigFile {
             "prometheus.tcp.request_timeout", "prometheus.tcp.idle_timeout", "prometheus.tcp.inactivity_timeout" -> c;
         case "log.file", "log.dir", "log.file.level", "log.console", "log.console.level", "log.file.rotation.size",
             "log.file.rotation.count" -> c; // see Logging
+        // read by the server: they make the broker a node of a cluster
+        case "nodename", "cluster_port", "cluster_secret_file" -> c;
+        case "cluster_formation.peer_discovery_backend" -> {
+          if (!v.equals("classic_config") && !v.equals("rabbit_peer_discovery_classic_config")) {
+            throw new IOException("cluster_formation.peer_discovery_backend '" + v
+                + "' is not supported: Warren discovers peers with classic_config only");
+          }
+          yield c;
+        }
         default -> {
           if (MqttConfig.KEYS.contains(e.getKey()) || StompConfig.KEYS.contains(e.getKey())) {
             yield c; // read by the server through MqttConfig and StompConfig
+          }
+          if (e.getKey().startsWith(CLASSIC_CONFIG_NODES)
+              && e.getKey().substring(CLASSIC_CONFIG_NODES.length()).matches("[0-9]+")) {
+            yield c;
           }
           throw new IOException("unknown configuration key '" + e.getKey() + "'");
         }

@@ -2,6 +2,7 @@ package io.warren.server;
 
 import io.warren.broker.Broker;
 import io.warren.broker.BrokerConfig;
+import io.warren.cluster.WarrenCluster;
 import io.warren.management.ManagementServer;
 import io.warren.management.ManagementSettings;
 import io.netty.util.ResourceLeakDetector;
@@ -80,6 +81,18 @@ public final class WarrenServer implements Callable<Integer> {
       description = "network event-loop threads (default: one per two cores)")
   Integer ioThreads;
 
+  @Option(names = "--node-name", paramLabel = "NAME",
+      description = "this node's name (default: $WARREN_NODENAME, the config file's nodename, or warren@<host>)")
+  String nodeName;
+
+  @Option(names = "--cluster-port", paramLabel = "N",
+      description = "inter-node port of a cluster node (default: its entry in the node list, else 25672)")
+  Integer clusterPort;
+
+  @Option(names = "--cluster-secret-file", paramLabel = "FILE",
+      description = "the secret every node of the cluster shares (default: ~/.warren.cookie, created if missing)")
+  Path clusterSecretFile;
+
   @Option(names = "--config", paramLabel = "FILE",
       description = "a rabbitmq.conf-style file (listeners.tcp.default, default_user, default_pass, ...)")
   Path configFile;
@@ -150,7 +163,14 @@ public final class WarrenServer implements Callable<Integer> {
     try {
       // The store locks the data folder: a second broker on it fails here with a clear message.
       Broker broker = new Broker(config);
+      ClusterSettings cluster = ClusterSettings.resolve(file, nodeName, clusterPort, clusterSecretFile,
+          config.dataDir());
+      broker.nameNode(cluster.nodeName());
+      WarrenCluster node = cluster.isClustered() ? WarrenCluster.join(broker, cluster.config()) : null;
       broker.start();
+      if (node != null) {
+        node.start();
+      }
       ManagementServer management = null;
       PrometheusServer prometheus = null;
       MqttServer mqttServer = null;
@@ -194,6 +214,9 @@ public final class WarrenServer implements Callable<Integer> {
         }
         if (prometheusToStop != null) {
           prometheusToStop.close();
+        }
+        if (node != null) {
+          node.close();
         }
         broker.stop();
         stopped.countDown();

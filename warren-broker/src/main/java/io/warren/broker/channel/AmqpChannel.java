@@ -864,6 +864,7 @@ public final class AmqpChannel implements ConsumerOwner {
     }
     access().checkRead(QUEUE, resolveQueueName(m.queue()));
     AmqpQueue queue = queueForUse(m.queue());
+    queue.checkHomedHere(); // consuming another node's queue is not supported yet
     String tag = consumerTag(m.consumerTag());
     ConsumeArguments.validate(queue.name(), vhost.name(), m.arguments());
     Consumer consumer = new Consumer(tag, queue, this, m.noAck(), m.exclusive(), consumerPrefetch, m.arguments());

@@ -46,6 +46,8 @@ public final class DurableDefinitions implements Persistence {
   private final MetadataLog log;
   private final LinkedHashMap<String, Map<String, Object>> live = new LinkedHashMap<>();
   private boolean replaying;
+  /** False in a cluster, whose definitions live in the cluster's log: only queue logs are kept here. */
+  private boolean recordingDefinitions = true;
   private final MessagePaging paging = new MessagePaging() {
     @Override
     public ByteBuf encode(Message message) {
@@ -104,6 +106,14 @@ public final class DurableDefinitions implements Persistence {
   /** Changes made while re-creating recovered definitions are not written again. */
   public synchronized void setReplaying(boolean replaying) {
     this.replaying = replaying;
+  }
+
+  /**
+   * For a node of a cluster: definitions are not written to the metadata log (the cluster's
+   * replicated log has them); durable queues still get their message logs here.
+   */
+  public synchronized void keepQueueLogsOnly() {
+    this.recordingDefinitions = false;
   }
 
   /** The log folder name of a durable queue. */
@@ -219,7 +229,7 @@ public final class DurableDefinitions implements Persistence {
   }
 
   private void put(Map<String, Object> d) {
-    if (replaying) {
+    if (replaying || !recordingDefinitions) {
       return;
     }
     d.put("op", "put");
@@ -228,7 +238,7 @@ public final class DurableDefinitions implements Persistence {
   }
 
   private void delete(Map<String, Object> d) {
-    if (replaying) {
+    if (replaying || !recordingDefinitions) {
       return;
     }
     d.put("op", "delete");

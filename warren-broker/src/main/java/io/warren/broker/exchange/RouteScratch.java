@@ -69,6 +69,9 @@ public final class RouteScratch {
   }
 
   void addQueue(AmqpQueue q) {
+    if (q.homeNode() != null) {
+      return; // in a cluster, a queue homed on another node takes no messages published here (yet)
+    }
     if (queues.size() < SCAN_LIMIT) {
       for (int i = 0; i < queues.size(); i++) {
         if (queues.get(i) == q) {

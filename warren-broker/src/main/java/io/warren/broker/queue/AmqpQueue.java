@@ -1,6 +1,7 @@
 package io.warren.broker.queue;
 
 import io.netty.buffer.ByteBuf;
+import io.warren.broker.AmqpException;
 import io.warren.broker.MessageStats;
 import io.warren.broker.message.Message;
 import io.warren.broker.message.PropertyFlags;
@@ -71,6 +72,11 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   private long nextSequence;
   private boolean hadConsumer;
   private boolean deleted;
+  /**
+   * In a cluster, the node this queue's messages live on when that is not this node; this node
+   * then holds its definition only: nothing is routed to it here and it cannot be consumed here.
+   */
+  private String homeNode;
   /** x-max-length(-bytes) and x-overflow; null (one check on the hot path) when unlimited. */
   private final QueueLimits limits;
   /** Message TTLs; null until the queue has x-message-ttl or a message with an expiration. */
@@ -107,6 +113,16 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
     if (lease != null) {
       lease.schedule(this::onLeaseTimer);
     }
+  }
+
+  /** This node holds the queue's definition only; its messages live on {@code node}. Call before publishing it. */
+  public void homeOn(String node) {
+    this.homeNode = node;
+  }
+
+  /** The node the queue's messages live on, or null for this node. */
+  public String homeNode() {
+    return homeNode;
   }
 
   @Override
@@ -203,7 +219,7 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
   public int offer(Message message, ByteBuf record) {
     lock.lock();
     try {
-      if (deleted) {
+      if (deleted || homeNode != null) {
         return GONE;
       }
       if (limits != null && limits.rejects(ready.size(), ready.bodyBytes(), message.bodySize())) {
@@ -436,6 +452,7 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
 
   /** basic.get: the oldest ready message, counted as unacked unless {@code noAck}; null if none. */
   public QueueEntry poll(boolean noAck) {
+    checkHomedHere();
     lock.lock();
     try {
       if (lease != null) {
@@ -684,6 +701,17 @@ public final class AmqpQueue implements io.warren.broker.exchange.BindingTarget 
       c.owner().cancelByBroker(c);
     }
     return count;
+  }
+
+  /**
+   * Consuming from another node's queue is not supported yet: 404 as RabbitMQ answers for a
+   * queue whose home node it cannot reach, naming the node to connect to instead.
+   */
+  public void checkHomedHere() {
+    if (homeNode != null) {
+      throw AmqpException.notFound("home node '%s' of queue '%s' in vhost '%s' is another node; "
+          + "consume from that node", homeNode, name, vhost);
+    }
   }
 
   public boolean isDeleted() {

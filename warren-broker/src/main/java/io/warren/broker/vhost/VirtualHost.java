@@ -2,6 +2,8 @@ package io.warren.broker.vhost;
 
 import io.warren.broker.AmqpException;
 import io.warren.broker.MessageStats;
+import io.warren.broker.cluster.MetadataChange;
+import io.warren.broker.cluster.MetadataStore;
 import io.warren.broker.exchange.Binding;
 import io.warren.broker.exchange.BindingTarget;
 import io.warren.broker.exchange.Exchange;
@@ -21,6 +23,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * A virtual host: its exchanges, queues and bindings, and the rules for changing them, with
  * RabbitMQ's checks and error texts. Lookups are lock-free (routing reads them on every publish);
  * changes to the topology are serialised on this object, they are rare.
+ *
+ * <p>In a cluster, each public change method hands the change to the {@link MetadataStore}
+ * (without holding this object's lock, since the change comes back to this node to be applied);
+ * the {@code ...Locally} methods are what applying it runs on every node.
  */
 public final class VirtualHost implements AmqpQueue.Owner {
 
@@ -35,6 +41,8 @@ public final class VirtualHost implements AmqpQueue.Owner {
   private final ConcurrentHashMap<String, ConsumerOwner> replyConsumers = new ConcurrentHashMap<>();
 
   private final Persistence persistence;
+  /** Null on a single node: changes are made here directly. */
+  private final MetadataStore metadata;
   private final MessageStats stats = MessageStats.shared();
   /** The default exchange's publish_in / publish_out (it has no Exchange object). */
   private final MessageStats defaultExchangeStats = MessageStats.shared();
@@ -45,8 +53,13 @@ public final class VirtualHost implements AmqpQueue.Owner {
   }
 
   public VirtualHost(String name, Persistence persistence) {
+    this(name, persistence, null);
+  }
+
+  public VirtualHost(String name, Persistence persistence, MetadataStore metadata) {
     this.name = name;
     this.persistence = persistence;
+    this.metadata = metadata;
     for (ExchangeType type : ExchangeType.values()) {
       addExchange("amq." + type.amqpName(), type);
     }
@@ -131,7 +144,18 @@ public final class VirtualHost implements AmqpQueue.Owner {
   // ---- exchanges ----
 
   /** exchange.declare (not passive). Returns the existing or new exchange. */
-  public synchronized Exchange declareExchange(String exchangeName, String typeName, boolean durable,
+  public Exchange declareExchange(String exchangeName, String typeName, boolean durable,
+      boolean autoDelete, boolean internal, Map<String, Object> arguments) {
+    if (metadata == null) {
+      return declareExchangeLocally(exchangeName, typeName, durable, autoDelete, internal, arguments);
+    }
+    checkExchangeDeclarable(exchangeName, typeName, durable, autoDelete, internal, arguments);
+    metadata.commit(new MetadataChange.DeclareExchange(name, exchangeName, typeName, durable, autoDelete, internal,
+        arguments));
+    return exchangeOrThrow(exchangeName);
+  }
+
+  public synchronized Exchange declareExchangeLocally(String exchangeName, String typeName, boolean durable,
       boolean autoDelete, boolean internal, Map<String, Object> arguments) {
     ExchangeType type = checkExchangeDeclarable(exchangeName, typeName, durable, autoDelete, internal, arguments);
     Exchange existing = exchanges.get(exchangeName);
@@ -176,7 +200,15 @@ public final class VirtualHost implements AmqpQueue.Owner {
   }
 
   /** exchange.delete: a missing exchange is fine (RabbitMQ 3.x); one still bound with if-unused is not. */
-  public synchronized void deleteExchange(String exchangeName, boolean ifUnused) {
+  public void deleteExchange(String exchangeName, boolean ifUnused) {
+    if (metadata == null) {
+      deleteExchangeLocally(exchangeName, ifUnused);
+    } else {
+      metadata.commit(new MetadataChange.DeleteExchange(name, exchangeName, ifUnused));
+    }
+  }
+
+  public synchronized void deleteExchangeLocally(String exchangeName, boolean ifUnused) {
     checkNotDefaultExchange(exchangeName);
     if (exchangeName.startsWith("amq.") && isPredeclared(exchangeName)) {
       throw AmqpException.accessRefused("deletion of system exchange '%s' in vhost '%s' not allowed",
@@ -219,14 +251,36 @@ public final class VirtualHost implements AmqpQueue.Owner {
    * queue.declare (not passive) by {@code connection}; returns the existing or new queue.
    * {@code serverNamed} is true when the broker chose the name (it may then start with "amq.").
    */
-  public synchronized AmqpQueue declareQueue(String queueName, boolean serverNamed, boolean durable, boolean exclusive,
+  public AmqpQueue declareQueue(String queueName, boolean serverNamed, boolean durable, boolean exclusive,
       boolean autoDelete, Map<String, Object> arguments, Object connection) {
+    // Exclusive queues live and die with their connection on this node: they are not shared.
+    // Redeclaring an existing queue changes nothing, so it needs no commit either.
+    if (metadata == null || exclusive || queues.containsKey(queueName)) {
+      return declareQueueLocally(queueName, serverNamed, durable, exclusive, autoDelete, arguments, connection, null);
+    }
+    // refused here before anything is proposed; every member checks again as it applies
+    checkQueueDeclarable(queueName, serverNamed, durable, exclusive, autoDelete, arguments, connection);
+    metadata.commit(new MetadataChange.DeclareQueue(name, queueName, serverNamed, durable, autoDelete, arguments,
+        metadata.localNode()));
+    return queueOrThrow(queueName);
+  }
+
+  /**
+   * Declares the queue here. {@code homeNode} is null for a queue whose messages live on this
+   * node, else the node they live on (this node then keeps the definition only).
+   */
+  public synchronized AmqpQueue declareQueueLocally(String queueName, boolean serverNamed, boolean durable,
+      boolean exclusive, boolean autoDelete, Map<String, Object> arguments, Object connection, String homeNode) {
     checkQueueDeclarable(queueName, serverNamed, durable, exclusive, autoDelete, arguments, connection);
     AmqpQueue existing = queues.get(queueName);
     if (existing == null) {
       AmqpQueue q = new AmqpQueue(queueName, name, durable, autoDelete, exclusive ? connection : null, arguments,
           this);
-      q.attachStorage(isDurable(q) ? persistence.queueAdded(q) : null, persistence.paging());
+      if (homeNode != null) {
+        q.homeOn(homeNode);
+      } else {
+        q.attachStorage(isDurable(q) ? persistence.queueAdded(q) : null, persistence.paging());
+      }
       queues.put(queueName, q);
       return q;
     }
@@ -266,19 +320,33 @@ public final class VirtualHost implements AmqpQueue.Owner {
   }
 
   /** queue.delete: returns the number of messages deleted; a missing queue deletes 0. */
-  public synchronized int deleteQueue(String queueName, boolean ifUnused, boolean ifEmpty, Object connection) {
+  public int deleteQueue(String queueName, boolean ifUnused, boolean ifEmpty, Object connection) {
+    AmqpQueue q = queues.get(queueName);
+    if (metadata == null || q == null || q.exclusive()) {
+      return deleteQueueLocally(queueName, ifUnused, ifEmpty, connection);
+    }
+    // consumers and messages are the home node's to know: checked here, before the commit
+    checkDeletable(q, ifUnused, ifEmpty);
+    return (Integer) metadata.commit(new MetadataChange.DeleteQueue(name, queueName));
+  }
+
+  public synchronized int deleteQueueLocally(String queueName, boolean ifUnused, boolean ifEmpty, Object connection) {
     AmqpQueue q = queues.get(queueName);
     if (q == null) {
       return 0;
     }
     checkExclusiveAccess(q, connection);
+    checkDeletable(q, ifUnused, ifEmpty);
+    return removeQueue(q);
+  }
+
+  private void checkDeletable(AmqpQueue q, boolean ifUnused, boolean ifEmpty) {
     if (ifUnused && q.consumerCount() > 0) {
-      throw AmqpException.preconditionFailed("queue '%s' in vhost '%s' in use", queueName, name);
+      throw AmqpException.preconditionFailed("queue '%s' in vhost '%s' in use", q.name(), name);
     }
     if (ifEmpty && q.messageCount() > 0) {
-      throw AmqpException.preconditionFailed("queue '%s' in vhost '%s' not empty", queueName, name);
+      throw AmqpException.preconditionFailed("queue '%s' in vhost '%s' not empty", q.name(), name);
     }
-    return removeQueue(q);
   }
 
   /** Removes a queue whatever its state (exclusive owner gone, auto-delete). */
@@ -300,7 +368,11 @@ public final class VirtualHost implements AmqpQueue.Owner {
 
   @Override
   public void autoDelete(AmqpQueue queue) {
-    removeQueue(queue);
+    if (metadata == null || queue.exclusive()) {
+      removeQueue(queue);
+    } else {
+      metadata.commitLater(new MetadataChange.DeleteQueue(name, queue.name()));
+    }
   }
 
   /** The vhost itself is being deleted: every queue and exchange goes, durable ones from the log too. */
@@ -351,7 +423,22 @@ public final class VirtualHost implements AmqpQueue.Owner {
   // ---- bindings ----
 
   /** queue.bind / exchange.bind; true if the binding is new. */
-  public synchronized boolean bind(String sourceName, BindingTarget destination, String bindingKey,
+  public boolean bind(String sourceName, BindingTarget destination, String bindingKey,
+      Map<String, Object> arguments) {
+    if (metadata == null || isLocalOnly(destination)) {
+      return bindLocally(sourceName, destination, bindingKey, arguments);
+    }
+    return Boolean.TRUE.equals(metadata.commit(new MetadataChange.Bind(name, sourceName, destination.name(),
+        destination instanceof AmqpQueue, bindingKey, arguments)));
+  }
+
+  /** Exclusive queues, and so their bindings, belong to this node only. */
+  private static boolean isLocalOnly(BindingTarget destination) {
+    return destination instanceof AmqpQueue q && q.exclusive();
+  }
+
+  /** Binds here (the cluster applies a committed bind through this); true if the binding is new. */
+  public synchronized boolean bindLocally(String sourceName, BindingTarget destination, String bindingKey,
       Map<String, Object> arguments) {
     Exchange source = checkBindingSource(sourceName);
     checkBindingArguments(source.type(), arguments);
@@ -377,7 +464,18 @@ public final class VirtualHost implements AmqpQueue.Owner {
    * queue.unbind / exchange.unbind. Unbinding what is not bound, or from or to something that
    * does not exist ({@code destination} null), succeeds, as in RabbitMQ 3.x.
    */
-  public synchronized void unbind(String sourceName, BindingTarget destination, String bindingKey,
+  public void unbind(String sourceName, BindingTarget destination, String bindingKey,
+      Map<String, Object> arguments) {
+    if (metadata == null || destination == null || isLocalOnly(destination)) {
+      unbindLocally(sourceName, destination, bindingKey, arguments);
+    } else {
+      checkNotDefaultExchange(sourceName);
+      metadata.commit(new MetadataChange.Unbind(name, sourceName, destination.name(),
+          destination instanceof AmqpQueue, bindingKey, arguments));
+    }
+  }
+
+  public synchronized void unbindLocally(String sourceName, BindingTarget destination, String bindingKey,
       Map<String, Object> arguments) {
     checkNotDefaultExchange(sourceName);
     Exchange source = exchanges.get(sourceName);

@@ -3,6 +3,7 @@ package io.warren.management.http;
 import io.warren.broker.AmqpException;
 import io.warren.broker.Broker;
 import io.warren.broker.MessageStats;
+import io.warren.broker.cluster.ClusterView;
 import io.warren.broker.connection.AmqpConnection;
 import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.QueueEntry;
@@ -45,7 +46,7 @@ final class OverviewResource {
   void register(ApiRouter router) {
     router.add("GET", "/api/overview", Access.ANY, this::overview);
     router.add("GET", "/api/cluster-name", Access.ANY, c -> Map.of("name", views.node()));
-    router.add("GET", "/api/nodes", Access.MONITOR, c -> List.of(node()));
+    router.add("GET", "/api/nodes", Access.MONITOR, c -> nodes());
     router.add("GET", "/api/nodes/{node}", Access.MONITOR, this::nodeNamed);
     router.add("GET", "/api/extensions", Access.ANY, c -> List.of());
     router.add("GET", "/api/aliveness-test/{vhost}", Access.VHOST, this::aliveness);
@@ -170,10 +171,32 @@ final class OverviewResource {
   }
 
   private Object nodeNamed(Call call) {
-    if (!call.param("node").equals(views.node())) {
-      throw ApiException.notFound();
+    for (Map<String, Object> n : nodes()) {
+      if (n.get("name").equals(call.param("node"))) {
+        return n;
+      }
     }
-    return node();
+    throw ApiException.notFound();
+  }
+
+  /**
+   * Every member of the cluster, this node first with its figures; the others with what this
+   * node knows of them: name, type and whether they are running (RabbitMQ lists a stopped
+   * member the same way, with running false).
+   */
+  private List<Map<String, Object>> nodes() {
+    List<Map<String, Object>> out = new ArrayList<>();
+    out.add(node());
+    for (ClusterView.NodeStatus member : broker.cluster().nodes()) {
+      if (!member.name().equals(views.node())) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", member.name());
+        m.put("type", "disc");
+        m.put("running", member.running());
+        out.add(m);
+      }
+    }
+    return out;
   }
 
   private Map<String, Object> node() {
